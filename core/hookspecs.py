@@ -1,0 +1,76 @@
+"""The hooks a ggk service plugin implements. Every hook is named ``ggk_...``.
+
+Plugins are found through the entry point group ``ggk.plugins``; the built-in services
+(wmo, jw, pgb, wlz) register exactly like a third party's plugin. Core calls these hooks
+only through ``core.plugins.PluginHost``, never through ``pm.hook`` directly.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from core.errors import Rejected
+    from core.header import Header
+    from core.messagetypes import MessageType, ServiceSpec
+    from core.model import Message
+    from core.ports import PayloadSource
+
+PROJECT = "ggk"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def ggk_services() -> "ServiceSpec":
+    """Declare the service this plugin provides, with all its message types.
+
+    Called once when the plugin host starts. Every registered plugin returns one
+    ``ServiceSpec``; a service code or a message type code declared twice stops start-up.
+    """
+
+
+@hookspec(firstresult=True)
+def ggk_route_message(message_type: "MessageType", header: "Header", sender: str) -> str | None:
+    """Choose the recipient of a validated message whose layout cannot name it alone.
+
+    Called during ingest after the header is read and before the recipient is looked up,
+    for every message type. ``sender`` is the code of the organisation that handed the file
+    in. Return the recipient's organisation code, or None to fall back to the message
+    type's ``fixed_recipient`` and then its header layout. The first non-None result wins.
+    """
+
+
+@hookspec(firstresult=True)
+def ggk_check_message(
+    message_type: "MessageType", header: "Header", payload: "PayloadSource"
+) -> "Rejected | None":
+    """Check the content of a schema-valid message beyond what its XSD can express.
+
+    Called during ingest after XSD validation and before routing. Return a ``Rejected``
+    with the field's code (or a documented ggk code) to refuse the message, or None to let
+    it pass. The first rejection returned wins. ``payload.open()`` reads the file again.
+    """
+
+
+@hookspec
+def ggk_message_routed(message: "Message", header: "Header", payload: "PayloadSource") -> None:
+    """Observe a message the hub has accepted and put in its recipient's mailbox.
+
+    Called after the acceptance is committed, once per message, for every plugin. The
+    Wlz service reads the BSNs of routed toewijzingen here. An exception in one observer
+    is logged with the message id and does not stop the other observers; the message
+    stays accepted. The result is ignored.
+    """
+
+
+@hookspec
+def ggk_cli_commands(cli: Any) -> None:
+    """Add the plugin's own commands to the command-line interface.
+
+    Called once when the ``ggk`` command starts; ``cli`` is the root click group. A
+    plugin adds a group under its service code (``ggk wlz ...``). The result is ignored.
+    """

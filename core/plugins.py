@@ -1,0 +1,111 @@
+"""The plugin host: a typed facade over pluggy, so core never calls an untyped hook."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pluggy
+import structlog
+
+from core import hookspecs
+from core.errors import GgkError, Rejected
+from core.header import Header
+from core.messagetypes import MessageType, NamespaceInfo, ServiceSpec
+from core.model import Message
+from core.ports import PayloadSource
+
+ENTRY_POINT_GROUP = "ggk.plugins"
+
+log = structlog.get_logger(__name__)
+
+
+class PluginError(GgkError):
+    code = "GGK501"
+
+
+class PluginHost:
+    """Load service plugins from the ``ggk.plugins`` entry points and index their message types.
+
+    ``disabled`` names entry points that must not load. ``extra`` registers plugin objects
+    directly, for tests that build a throwaway plugin.
+    """
+
+    def __init__(self, disabled: Iterable[str] = (), extra: Iterable[tuple[str, Any]] = ()):
+        self._disabled = set(disabled)
+        self._extra = list(extra)
+        self._pm: pluggy.PluginManager | None = None
+        self._services: dict[str, ServiceSpec] = {}
+        self._by_namespace: dict[tuple[str, str], MessageType] = {}
+        self._by_code: dict[str, MessageType] = {}
+
+    def load(self) -> "PluginHost":
+        pm = pluggy.PluginManager(hookspecs.PROJECT)
+        pm.add_hookspecs(hookspecs)
+        for name in self._disabled:
+            pm.set_blocked(name)
+        pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+        for name, plugin in self._extra:
+            if name not in self._disabled:
+                pm.register(plugin, name=name)
+        self._pm = pm
+        self._index(pm.hook.ggk_services())
+        log.info("plugins_loaded", plugins=self.plugin_names(), services=sorted(self._services))
+        return self
+
+    def _index(self, specs: list[ServiceSpec]) -> None:
+        for spec in specs:
+            if spec.code in self._services:
+                raise PluginError(f"service {spec.code!r} is declared by two plugins")
+            self._services[spec.code] = spec
+            for message_type in spec.message_types:
+                self._add_message_type(spec, message_type)
+
+    def _add_message_type(self, spec: ServiceSpec, message_type: MessageType) -> None:
+        if message_type.service != spec.code:
+            raise PluginError(
+                f"message type {message_type.code} names service {message_type.service!r} "
+                f"but is declared by service {spec.code!r}"
+            )
+        if message_type.code in self._by_code:
+            raise PluginError(f"message type {message_type.code} is declared twice")
+        self._by_code[message_type.code] = message_type
+        for standard in message_type.standards:
+            self._by_namespace[(standard, message_type.namespace_name)] = message_type
+
+    @property
+    def pm(self) -> pluggy.PluginManager:
+        if self._pm is None:
+            raise PluginError("the plugin host is not loaded; call load() first")
+        return self._pm
+
+    def plugin_names(self) -> list[str]:
+        return sorted(name for name, _ in self.pm.list_name_plugin())
+
+    def services(self) -> dict[str, ServiceSpec]:
+        return dict(self._services)
+
+    def message_types(self) -> list[MessageType]:
+        return list(self._by_code.values())
+
+    def message_type(self, code: str) -> MessageType | None:
+        return self._by_code.get(code.upper())
+
+    def message_type_for(self, namespace: NamespaceInfo) -> MessageType | None:
+        return self._by_namespace.get((namespace.standard, namespace.name))
+
+    def route(self, message_type: MessageType, header: Header, sender: str) -> str | None:
+        return self.pm.hook.ggk_route_message(message_type=message_type, header=header, sender=sender)
+
+    def check(self, message_type: MessageType, header: Header, payload: PayloadSource) -> Rejected | None:
+        return self.pm.hook.ggk_check_message(message_type=message_type, header=header, payload=payload)
+
+    def message_routed(self, message: Message, header: Header, payload: PayloadSource) -> None:
+        for impl in self.pm.hook.ggk_message_routed.get_hookimpls():
+            try:
+                impl.function(message=message, header=header, payload=payload)
+            except Exception:  # an observer must not undo an accepted message
+                log.exception("plugin_observer_failed", plugin=impl.plugin_name, message_id=message.id)
+
+    def add_cli_commands(self, cli: Any) -> None:
+        self.pm.hook.ggk_cli_commands(cli=cli)

@@ -1,0 +1,224 @@
+"""Hardened reading of iStandaarden files.
+
+The parser never touches the network, expands no entity and loads no DTD; a file with a
+DOCTYPE is refused before parsing. Large files are validated by libxml2's streaming
+reader (``core.streaming``), so memory stays flat for a 25 MiB declaratie.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from lxml import etree
+
+from core import codes, streaming
+from core.errors import Rejected
+from core.header import Header
+from core.messagetypes import NamespaceInfo
+
+SNIFF_BYTES = 64 * 1024
+BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+XML_DECLARATION_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+ELEMENT_IN_MESSAGE = re.compile(r"Element '\{[^}]*\}([A-Za-z0-9_]+)'")
+
+
+def hardened_options() -> dict:
+    return {
+        "resolve_entities": False,
+        "no_network": True,
+        "load_dtd": False,
+        "dtd_validation": False,
+        "huge_tree": False,
+        "remove_comments": False,
+    }
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    namespace: str | None
+    local_name: str
+
+
+def sniff(stream: BinaryIO) -> Sniffed:
+    """Read the start of a file: refuse a BOM, a non-UTF-8 encoding or a DOCTYPE, find the root."""
+    head = stream.read(SNIFF_BYTES)
+    if not head:
+        raise Rejected(codes.GGK001, "the file is empty")
+    if head.startswith(BOMS):
+        raise Rejected(codes.GGK002, "the file starts with a byte order mark; send UTF-8 without BOM", line=1, column=1)
+
+    declared = XML_DECLARATION_ENCODING.match(head)
+    if declared and declared.group(1).decode("ascii").lower().replace("_", "-") not in ("utf-8", "utf8"):
+        encoding = declared.group(1).decode("ascii")
+        raise Rejected(
+            codes.GGK002, f"the file declares encoding {encoding}; send UTF-8", line=1, column=1,
+            params={"encoding": encoding},
+        )
+
+    _refuse_doctype(head)
+    return _find_root(head, stream)
+
+
+def _refuse_doctype(head: bytes) -> None:
+    """Walk the prolog (declaration, comments, processing instructions) up to the root element."""
+    position = 0
+    while True:
+        while position < len(head) and head[position:position + 1].isspace():
+            position += 1
+        rest = head[position:]
+        if rest.startswith(b"<?"):
+            end = rest.find(b"?>")
+        elif rest.startswith(b"<!--"):
+            end = rest.find(b"-->")
+        elif rest.startswith(b"<!"):
+            line = head.count(b"\n", 0, position) + 1
+            raise Rejected(codes.GGK003, "the file contains a DOCTYPE; DTDs and entities are not allowed", line=line)
+        else:
+            return
+        if end < 0:
+            return
+        position += end + 2
+
+
+def _find_root(head: bytes, stream: BinaryIO) -> Sniffed:
+    parser = etree.XMLPullParser(events=("start",), **_pull_options())
+    chunk = head
+    while True:
+        try:
+            parser.feed(chunk)
+            for _, element in parser.read_events():
+                qname = etree.QName(element)
+                return Sniffed(qname.namespace, qname.localname)
+        except etree.XMLSyntaxError as error:
+            raise syntax_rejection(error) from None
+        chunk = stream.read(SNIFF_BYTES)
+        if not chunk:
+            try:
+                parser.close()
+            except etree.XMLSyntaxError as error:
+                raise syntax_rejection(error) from None
+            raise Rejected(codes.STUF055, "the file contains no XML element")
+
+
+def _pull_options() -> dict:
+    options = hardened_options()
+    options.pop("remove_comments")
+    return options
+
+
+def syntax_rejection(error: etree.XMLSyntaxError) -> Rejected:
+    """Map a libxml2 parse error to a rejection: encoding faults get GGK002, the rest StUF055."""
+    message = str(error.msg if hasattr(error, "msg") else error)
+    line, column = _position(error)
+    if "UTF-8" in message or "encoding" in message.lower():
+        return Rejected(codes.GGK002, f"the file is not valid UTF-8: {message}", line=line, column=column)
+    return Rejected(codes.STUF055, f"the file is not well-formed XML: {message}", line=line, column=column)
+
+
+def _position(error: etree.XMLSyntaxError) -> tuple[int | None, int | None]:
+    line, column = (error.position if error.position else (error.lineno, None))
+    return (line or None, column or None)
+
+
+def read_message(
+    path: Path,
+    namespace: NamespaceInfo,
+    schema: "etree.XMLSchema | None",
+    *,
+    xsd_path: Path | None = None,
+    stream_threshold: int = 2 * 1024 * 1024,
+) -> Header:
+    """Check the whole file (well-formed, and valid against ``schema`` if given) and return its header.
+
+    A file up to ``stream_threshold`` bytes is parsed into a tree in-process. A larger one
+    is checked by libxml2's streaming reader against ``xsd_path``, so memory stays flat,
+    and only its header is parsed here. Raise Rejected (StUF055 with line and column for
+    an XSD error) when the file fails.
+    """
+    if path.stat().st_size > stream_threshold:
+        failure = streaming.validate(path, xsd_path if schema is not None else None)
+        if failure is not None:
+            raise _streaming_rejection(path, failure)
+        return read_header(path, namespace)
+    try:
+        tree = etree.parse(str(path), etree.XMLParser(**hardened_options()))
+    except etree.XMLSyntaxError as error:
+        raise syntax_rejection(error) from None
+    if schema is not None and not schema.validate(tree):
+        first = schema.error_log[0]
+        raise schema_rejection(path, first.line, first.message)
+    return _header_from_tree(tree.getroot(), namespace)
+
+
+def _streaming_rejection(path: Path, failure: "streaming.Failure") -> Rejected:
+    if failure.schema_error:
+        return schema_rejection(path, failure.line, failure.message)
+    try:  # a plain streaming parse pins the syntax error down to line and column
+        for _ in etree.iterparse(str(path), events=(), **hardened_options()):
+            pass
+    except etree.XMLSyntaxError as error:
+        return syntax_rejection(error)
+    return Rejected(codes.STUF055, f"the file could not be read: {failure.message}", line=failure.line)
+
+
+def _header_from_tree(root: etree._Element, namespace: NamespaceInfo) -> Header:
+    header = Header(namespace)
+    if not len(root) or etree.QName(root[0]).localname != "Header":
+        return header
+    header_element = root[0]
+    for element in header_element.iter():
+        if element is header_element or len(element) or not isinstance(element.tag, str):
+            continue
+        names = []
+        node = element
+        while node is not header_element:
+            names.append(etree.QName(node).localname)
+            node = node.getparent()
+        header.add("/".join(reversed(names)), (element.text or "").strip())
+    return header
+
+
+def read_header(path: Path, namespace: NamespaceInfo) -> Header:
+    """Read only the Header element of a well-formed file, stopping once it is closed."""
+    header = Header(namespace)
+    stack: list[str] = []
+    parser = etree.XMLPullParser(events=("start", "end"), **_pull_options())
+    with open(path, "rb") as stream:
+        while chunk := stream.read(SNIFF_BYTES):
+            parser.feed(chunk)
+            for event, element in parser.read_events():
+                if event == "start":
+                    stack.append(etree.QName(element).localname)
+                    continue
+                if len(stack) >= 3 and stack[1] == "Header" and not len(element):
+                    header.add("/".join(stack[2:]), (element.text or "").strip())
+                stack.pop()
+                if len(stack) == 1:
+                    return header
+    return header
+
+
+def schema_rejection(path: Path, line: int | None, message: str) -> Rejected:
+    return Rejected(
+        codes.STUF055,
+        f"the file does not match its XSD: {message}",
+        line=line or None,
+        column=_column_of(path, line or 0, message),
+        params={"xsd_error": message},
+    )
+
+
+def _column_of(path: Path, line: int, message: str) -> int | None:
+    """Return the 1-based column of the named element's start tag on ``line``."""
+    match = ELEMENT_IN_MESSAGE.search(message)
+    if not match or not line:
+        return None
+    with open(path, "rb") as stream:
+        for number, text in enumerate(stream, start=1):
+            if number == line:
+                found = re.search(rb"<([A-Za-z0-9_.-]+:)?" + re.escape(match.group(1).encode()) + rb"[\s>/]", text)
+                return found.start() + 1 if found else None
+    return None

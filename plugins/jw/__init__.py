@@ -1,0 +1,1 @@
+"""The Jeugd service: iJw message files between gemeenten and aanbieders."""

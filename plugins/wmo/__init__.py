@@ -1,0 +1,1 @@
+"""The Wmo service: iWmo message files between gemeenten and aanbieders."""
