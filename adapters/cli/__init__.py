@@ -1,0 +1,1 @@
+"""The ``ggk`` command-line interface."""

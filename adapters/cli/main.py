@@ -1,0 +1,56 @@
+"""Entry point of the ``ggk`` command."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from adapters.cli.context import CliContext
+from core.errors import GgkError, InvalidRequest
+
+
+class GgkGroup(click.Group):
+    """Turn core errors into one clear line and an exit code: 2 for wrong input, 1 otherwise."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except GgkError as error:
+            click.echo(f"ggk: {error.code}: {error.detail}", err=True)
+            sys.exit(2 if isinstance(error, InvalidRequest) else 1)
+
+
+@click.group(cls=GgkGroup)
+@click.option("--data-dir", "data_dir", metavar="DIR", help="Hub data folder (default $GGK_DATA_DIR, then ./ggk-data).")
+@click.option("--config", "config_file", metavar="FILE", help="Settings file (default $GGK_CONFIG, then DIR/ggk.toml).")
+@click.version_option(package_name="ggk")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: str | None, config_file: str | None) -> None:
+    """ggk: the Gemeentelijk Gegevensknooppunt."""
+    ctx.obj = CliContext(data_dir, config_file)
+
+
+def _register_commands() -> None:
+    from adapters.cli import commands_hub, commands_messages, commands_ops, demo
+
+    for module in (commands_hub, commands_messages, commands_ops, demo):
+        module.register(cli)
+
+
+def main() -> None:
+    _register_commands()
+    _register_plugin_commands()
+    cli(prog_name="ggk")
+
+
+def _register_plugin_commands() -> None:
+    """Let plugins add their own commands; a broken plugin does not stop the other commands."""
+    from core.plugins import PluginError, PluginHost
+
+    try:
+        host = PluginHost().load()
+    except PluginError as error:
+        click.echo(f"ggk: plugins could not load: {error}", err=True)
+        return
+    host.add_cli_commands(cli)

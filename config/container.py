@@ -1,0 +1,60 @@
+"""The composition root: the one place where ports meet their adapters.
+
+``build_container(settings)`` returns a dependency-injector container; nothing is
+created until a provider is first called. Tests override providers with ``override()``.
+"""
+
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from adapters.storage import FilePayloadStore, SqlStore, create_engine_for
+from config.settings import Settings
+from core.clock import SystemClock
+from core.freezes import FreezeService
+from core.ingest import IngestService, IngestSettings
+from core.mailbox import MailboxService
+from core.organisations import OrganisationService
+from core.plugins import PluginHost
+from core.schemas import SchemaCatalog
+
+
+def _plugin_host(disabled: list[str]) -> PluginHost:
+    return PluginHost(disabled=disabled).load()
+
+
+def _ingest_settings(settings: Settings) -> IngestSettings:
+    return IngestSettings(
+        max_size=settings.get("ingest", "max_size"),
+        validation=settings.get("ingest", "validation"),
+        stream_threshold=settings.get("ingest", "stream_threshold"),
+    )
+
+
+def _known_services(plugins: PluginHost) -> set[str]:
+    return set(plugins.services())
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+
+    clock = providers.Singleton(SystemClock)
+    plugins = providers.Singleton(_plugin_host, disabled=settings.provided.values["plugins"]["disabled"].value)
+
+    engine = providers.Singleton(create_engine_for, url=settings.provided.database_url)
+    payloads = providers.Singleton(FilePayloadStore, root=providers.Callable(lambda s: s.path("payloads"), settings))
+    store = providers.Singleton(SqlStore, engine, payloads)
+
+    catalog = providers.Singleton(
+        SchemaCatalog, store, clock, cache_dir=providers.Callable(lambda s: s.path("cache") / "schemas", settings)
+    )
+    ingest = providers.Singleton(
+        IngestService, store, payloads, plugins, catalog, clock, providers.Callable(_ingest_settings, settings)
+    )
+    organisations = providers.Singleton(OrganisationService, store, providers.Callable(_known_services, plugins))
+    freezes = providers.Singleton(FreezeService, store, plugins, clock)
+    mailbox = providers.Singleton(MailboxService, store, payloads, clock)
+
+
+def build_container(settings: Settings) -> Container:
+    return Container(settings=settings)
