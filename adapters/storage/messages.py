@@ -1,0 +1,199 @@
+"""Message records: accepting and rejecting batches, history, lookups and mailbox listings.
+
+Every function works inside the caller's session and transaction; ``SqlStore`` opens
+and commits them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, insert, literal, select, tuple_, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+import structlog
+
+from core.model import Direction, Event, Message, State
+from core.ports import Acceptance, MessageQuery, Rejection
+
+from adapters.storage.mapping import event_from_row, event_values, message_from_row, message_values
+from adapters.storage.payloads import FilePayloadStore
+from adapters.storage.tables import DeliveryRow, MessageEventRow, MessageRow
+from adapters.storage.types import UtcDateTime
+
+log = structlog.get_logger(__name__)
+
+DUPLICATE = "duplicate"
+
+
+def accept_one(session: Session, payloads: FilePayloadStore, item: Acceptance) -> str | None:
+    """Write one acceptance inside a SAVEPOINT; return ``"duplicate"`` when its dedup key is taken.
+
+    The unique index on ``dedup_key`` is the guard, so a duplicate committed by another
+    process in the meantime is caught too. Only that item's SAVEPOINT is rolled back.
+    """
+    message = item.message
+    try:
+        with session.begin_nested():
+            session.execute(insert(MessageRow), [message_values(message)])
+            insert_events(session, item.events)
+            _insert_deliveries(session, item)
+            if item.heen_event is not None:
+                _link_heen(session, message, item.heen_event)
+            payloads.persist(item.staged, session)
+    except IntegrityError:
+        if message.dedup_key is None or find_by_dedup_key(session, message.dedup_key) is None:
+            raise
+        log.info("acceptance_skipped_as_duplicate", message_id=message.id, message_type=message.message_type)
+        return DUPLICATE
+    return None
+
+
+def record_rejection(session: Session, payloads: FilePayloadStore, item: Rejection) -> None:
+    """Write a rejected message; its dedup key is stored as NULL, since only accepted messages hold one."""
+    values = message_values(item.message)
+    values["dedup_key"] = None
+    session.execute(insert(MessageRow), [values])
+    insert_events(session, item.events)
+    if item.staged is not None:
+        payloads.persist(item.staged, session)
+
+
+def get_message(session: Session, message_id: str) -> Message | None:
+    row = session.get(MessageRow, message_id)
+    return message_from_row(row) if row is not None else None
+
+
+def find_by_dedup_key(session: Session, dedup_key: str) -> Message | None:
+    statement = select(MessageRow).where(MessageRow.dedup_key == dedup_key, MessageRow.status != State.REJECTED.value)
+    return _first(session, statement)
+
+
+def find_heen(session: Session, link_key: str) -> Message | None:
+    statement = (
+        select(MessageRow)
+        .where(MessageRow.link_key == link_key)
+        .where(MessageRow.direction == Direction.HEEN.value)
+        .where(MessageRow.status != State.REJECTED.value)
+        .order_by(MessageRow.received_at, MessageRow.id)
+    )
+    return _first(session, statement)
+
+
+def find_by_source_ref(session: Session, source_ref: str) -> Message | None:
+    return _first(session, select(MessageRow).where(MessageRow.source_ref == source_ref))
+
+
+def events(session: Session, message_id: str) -> list[Event]:
+    statement = select(MessageEventRow).where(MessageEventRow.message_id == message_id).order_by(MessageEventRow.id)
+    return [event_from_row(row) for row in session.scalars(statement)]
+
+
+def add_event(session: Session, event: Event, status: State | None) -> None:
+    """Append ``event``; raise KeyError when its message does not exist."""
+    if status is not None:
+        changed = session.execute(
+            update(MessageRow).where(MessageRow.id == event.message_id).values(status=status.value)
+        ).rowcount
+        if changed == 0:
+            raise KeyError(event.message_id)
+    else:
+        _require_message(session, event.message_id)
+    insert_events(session, [event])
+
+
+def mark_downloaded(session: Session, message_id: str, event: Event) -> None:
+    changed = session.execute(
+        update(MessageRow)
+        .where(MessageRow.id == message_id)
+        .values(
+            downloaded_at=func.coalesce(MessageRow.downloaded_at, literal(event.at, UtcDateTime())),
+            status=State.DOWNLOADED.value,
+        )
+    ).rowcount
+    if changed == 0:
+        raise KeyError(message_id)
+    insert_events(session, [event])
+
+
+def list_messages(session: Session, query: MessageQuery) -> list[Message]:
+    """Return one page of a mailbox, newest first, continuing after ``query.before``."""
+    if query.role not in ("recipient", "sender"):
+        raise ValueError(f"invalid role {query.role!r}: use 'recipient' or 'sender'")
+    if query.role == "recipient":
+        owner, partner = MessageRow.recipient, MessageRow.sender
+    else:
+        owner, partner = MessageRow.sender, MessageRow.recipient
+
+    statement = select(MessageRow).where(owner == query.organisation)
+    if query.role == "recipient":
+        statement = statement.where(MessageRow.status != State.REJECTED.value)
+    statement = _apply_filters(statement, query, partner)
+    if query.before is not None:
+        received_at, message_id = query.before
+        statement = statement.where(tuple_(MessageRow.received_at, MessageRow.id) < (received_at, message_id))
+
+    statement = statement.order_by(MessageRow.received_at.desc(), MessageRow.id.desc()).limit(query.limit)
+    return [message_from_row(row) for row in session.scalars(statement)]
+
+
+def _apply_filters(statement: Select, query: MessageQuery, partner) -> Select:
+    if query.services is not None:
+        statement = statement.where(MessageRow.service.in_(query.services))
+    if query.message_type:
+        statement = statement.where(MessageRow.message_type == query.message_type)
+    if query.partner:
+        statement = statement.where(partner == query.partner)
+    if query.status:
+        statement = statement.where(MessageRow.status == query.status.value)
+    if query.since:
+        statement = statement.where(MessageRow.received_at >= query.since)
+    if query.until:
+        statement = statement.where(MessageRow.received_at < query.until)
+    if query.identificatie:
+        statement = statement.where(MessageRow.identificatie == query.identificatie)
+    return statement
+
+
+def insert_events(session: Session, new_events: list[Event]) -> None:
+    if new_events:
+        session.execute(insert(MessageEventRow), [event_values(event) for event in new_events])
+
+
+def _insert_deliveries(session: Session, item: Acceptance) -> None:
+    if not item.deliveries:
+        return
+    rows = [
+        {
+            "id": delivery.id,
+            "message_id": delivery.message_id,
+            "recipient": delivery.recipient,
+            "channel": delivery.channel.value,
+            "attempts": delivery.attempts,
+            "due_at": item.message.received_at,
+        }
+        for delivery in item.deliveries
+    ]
+    session.execute(insert(DeliveryRow), rows)
+
+
+def _link_heen(session: Session, retour: Message, heen_event: Event) -> None:
+    """Point the heenbericht at its retour and add the retour's event to the heen's history."""
+    changed = session.execute(
+        update(MessageRow).where(MessageRow.id == heen_event.message_id).values(retour_id=retour.id)
+    ).rowcount
+    if changed == 0:
+        # NOTE: the heen was skipped as a duplicate in this batch, so the retour keeps a
+        # heen_id that names no stored message.
+        log.warning("heen_not_found_for_retour", message_id=retour.id, heen_id=heen_event.message_id)
+        return
+    insert_events(session, [heen_event])
+
+
+def _require_message(session: Session, message_id: str) -> None:
+    if session.scalar(select(MessageRow.id).where(MessageRow.id == message_id)) is None:
+        raise KeyError(message_id)
+
+
+def _first(session: Session, statement: Select) -> Message | None:
+    row = session.scalars(statement.limit(1)).first()
+    return message_from_row(row) if row is not None else None
