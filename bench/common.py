@@ -1,0 +1,83 @@
+"""Helpers shared by the benchmarks: a hub on a temporary data folder, machine facts, records."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def reference_data() -> Path:
+    path = Path(os.environ.get("GGK_REFERENCE_DATA", ROOT.parent / "shared" / "data"))
+    if not (path / "istandaarden").is_dir():
+        sys.exit(f"reference data not found at {path}; set GGK_REFERENCE_DATA")
+    return path
+
+
+def temporary_hub(database_url: str | None = None, **ingest):
+    """Return a container for a fresh hub in a temporary folder (SQLite unless ``database_url``)."""
+    from adapters.storage import create_engine_for, migrate
+    from config.container import build_container
+    from config.settings import load_settings
+
+    data_dir = Path(tempfile.mkdtemp(prefix="ggk-bench-"))
+    flags = {("ingest", key): value for key, value in ingest.items()}
+    if database_url:
+        flags[("database", "url")] = database_url
+    settings = load_settings(data_dir, flags=flags, environ={})
+    for key in ("payloads", "cache"):
+        settings.path(key).mkdir(parents=True, exist_ok=True)
+    migrate(create_engine_for(settings.database_url))
+    return build_container(settings)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores{memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def lxml_version() -> str:
+    from lxml import etree
+
+    return ".".join(map(str, etree.LXML_VERSION)) + " / libxml2 " + ".".join(map(str, etree.LIBXML_VERSION))
+
+
+def xmllint_version() -> str:
+    try:
+        result = subprocess.run(["xmllint", "--version"], capture_output=True, text=True)
+        return result.stderr.splitlines()[0] if result.stderr else "unknown"
+    except FileNotFoundError:
+        return "not installed"
+
+
+def record(section: str, text: str) -> None:
+    """Replace the section ``## {section}`` of docs/benchmarks.md with ``text``."""
+    path = ROOT / "docs" / "benchmarks.md"
+    content = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    marker = f"## {section}\n"
+    start = content.find(marker)
+    block = marker + "\n" + text.rstrip() + "\n\n"
+    if start < 0:
+        content = content.rstrip() + "\n\n" + block
+    else:
+        end = content.find("\n## ", start + len(marker))
+        content = content[:start] + block + (content[end + 1:] if end >= 0 else "")
+    path.write_text(content.rstrip() + "\n", encoding="utf-8")
