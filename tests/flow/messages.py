@@ -169,11 +169,9 @@ def repeat_element(data: bytes, name: str, minimum_size: int) -> bytes:
     """Append copies of the first element called ``name`` beside it until the file reaches ``minimum_size`` bytes."""
     tree = parse(data)
     first = next(e for e in tree.getroot().iter(etree.Element) if local(e) == name)
-    one_copy = len(etree.tostring(first))
-    missing = minimum_size - len(serialise(tree))
-    anchor = first
-    for _ in range(max(0, missing) // one_copy + 1):
-        duplicate = copy.deepcopy(first)
-        anchor.addnext(duplicate)
-        anchor = duplicate
+    size = len(serialise(tree))
+    first.addnext(copy.deepcopy(first))
+    one_copy = len(serialise(tree)) - size
+    for _ in range(max(0, minimum_size - size) // one_copy):
+        first.addnext(copy.deepcopy(first))
     return serialise(tree)
