@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.filedrop.stack import Stack, memory_stack
+from tests.fakes import FixedClock
+from tests.filedrop.stack import Stack, build_stack
 
 
 @pytest.fixture
-def stack(tmp_path: Path) -> Stack:
-    return memory_stack(tmp_path)
+def stack(store_env, tmp_path: Path) -> Stack:
+    """A hub on each store of ``store_env`` (memory, SQLite, PostgreSQL) with a fixed clock."""
+    store, payloads = store_env
+    return build_stack(store, payloads, FixedClock(), tmp_path)

@@ -1,7 +1,8 @@
 """A hub with a file drop, wired from real components: plugin host, schema catalog, ingest.
 
-The store is the in-memory fake, or the SQL store of ``adapters.storage`` on a database
-URL, which several processes can share (the crash and two-process tests need that).
+The store is any ``Store`` (the in-memory fake, SQLite or PostgreSQL from the shared
+``store_env`` fixture), or the SQL store on a database URL that several processes share
+(the crash and two-process tests need that).
 """
 
 from __future__ import annotations
@@ -9,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from adapters.filedrop import FileDrop, FileDropSettings
 from adapters.filedrop.layout import OrgFolders
+from adapters.storage import FilePayloadStore, SqlStore, create_engine_for, migrate
 from core.clock import SystemClock
 from core.ingest import IngestService
 from core.model import Channel, Enrolment, Message, Organisation, OrgKind, State
@@ -20,7 +20,6 @@ from core.plugins import PluginHost
 from core.ports import Clock, MessageQuery, PayloadStore, Store
 from core.principal import Principal
 from core.schemas import SchemaCatalog
-from tests.fakes import FixedClock, MemoryPayloads, MemoryStore
 from tests.filedrop.messages import AANBIEDER, GEMEENTE, ijw_32
 
 FAST = dict(settle_seconds=0.0, poll_seconds=0.05, retry_base_seconds=1.0, retry_max_seconds=4.0)
@@ -66,54 +65,29 @@ def enrol_partners(store: Store) -> None:
     store.add_organisation(organisation(AANBIEDER))
 
 
-def _wire(store: Store, payloads: PayloadStore, clock: Clock, workdir: Path, root: Path) -> Stack:
+def build_stack(store: Store, payloads: PayloadStore, clock: Clock, workdir: Path, *, prepare: bool = True) -> Stack:
+    """Wire a hub with the file-drop root in ``workdir``; ``prepare`` adds the iJw 3.2 release and both partners."""
     plugins = PluginHost().load()
     catalog = SchemaCatalog(store, clock, cache_dir=workdir / "xsd-cache")
     ingest = IngestService(store, payloads, plugins, catalog, clock)
-    return Stack(store, payloads, clock, catalog, ingest, root)
-
-
-def memory_stack(workdir: Path) -> Stack:
-    """Build a hub on the in-memory fakes with the iJw 3.2 release and both partners."""
-    staging = workdir / "staging"
-    staging.mkdir(parents=True, exist_ok=True)
-    payloads = MemoryPayloads(staging)
-    stack = _wire(MemoryStore(payloads), payloads, FixedClock(), workdir, workdir / "filedrop")
-    stack.catalog.import_release(Principal.operator(), ijw_32() / "xsd")
-    enrol_partners(stack.store)
-    return stack
-
-
-def sql_stack(workdir: Path, url: str, *, prepare: bool) -> Stack:
-    """Build a hub on the SQL store; ``prepare`` migrates and adds the release and the partners.
-
-    Every process of one test calls this with the same ``workdir`` and ``url``, so they
-    share the database, the payload folder and the file-drop root.
-    """
-    storage = pytest.importorskip("adapters.storage", reason="the SQL storage adapter is not installed")
-    if not hasattr(storage, "SqlStore"):
-        pytest.skip("adapters.storage does not provide SqlStore yet")
-    engine = storage.create_engine_for(url)
+    stack = Stack(store, payloads, clock, catalog, ingest, workdir / "filedrop")
     if prepare:
-        storage.migrate(engine)
-    payloads = storage.FilePayloadStore(workdir / "payloads")
-    store = storage.SqlStore(engine, payloads)
-    stack = _wire(store, payloads, SystemClock(), workdir, workdir / "filedrop")
-    if prepare:
-        stack.catalog.import_release(Principal.operator(), ijw_32() / "xsd")
+        catalog.import_release(Principal.operator(), ijw_32() / "xsd")
         enrol_partners(store)
     return stack
 
 
-def drain(drop: FileDrop, passes: int = 50):
-    """Run passes until one moves and delivers nothing; return the reports."""
-    reports = []
-    for _ in range(passes):
-        report = drop.run_once()
-        reports.append(report)
-        if not report.made_progress() and not report.more_waiting:
-            break
-    return reports
+def sql_stack(workdir: Path, url: str, *, prepare: bool) -> Stack:
+    """Build a hub on the SQL store with the system clock; ``prepare`` also migrates the database.
+
+    Every process of one test calls this with the same ``workdir`` and ``url``, so they
+    share the database, the payload folder and the file-drop root.
+    """
+    engine = create_engine_for(url)
+    if prepare:
+        migrate(engine)
+    payloads = FilePayloadStore(workdir / "payloads", engine=engine)
+    return build_stack(SqlStore(engine, payloads), payloads, SystemClock(), workdir, prepare=prepare)
 
 
 def accepted(messages: list[Message]) -> list[Message]:
