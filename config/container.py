@@ -42,7 +42,9 @@ class Container(containers.DeclarativeContainer):
     plugins = providers.Singleton(_plugin_host, disabled=settings.provided.values["plugins"]["disabled"].value)
 
     engine = providers.Singleton(create_engine_for, url=settings.provided.database_url)
-    payloads = providers.Singleton(FilePayloadStore, root=providers.Callable(lambda s: s.path("payloads"), settings))
+    payloads = providers.Singleton(
+        FilePayloadStore, root=providers.Callable(lambda s: s.path("payloads"), settings), engine=engine
+    )
     store = providers.Singleton(SqlStore, engine, payloads)
 
     catalog = providers.Singleton(

@@ -228,13 +228,17 @@ def _convert(raw: Any, kind: type) -> Any:
     return raw
 
 
-def default_file_text() -> str:
-    """Return a commented ggk.toml with every setting at its default."""
+def default_file_text(values: dict[tuple[str, str], Any] | None = None) -> str:
+    """Return a ggk.toml with every setting commented out at its default, except ``values``."""
+    values = values or {}
     lines = ["# ggk settings. Environment variables GGK_<SECTION>_<KEY> override these;", "# command-line flags override both.", ""]
     for section, options in SCHEMA.items():
         lines.append(f"[{section}]")
         for key, option in options.items():
             lines.append(f"# {option.help}")
-            lines.append(f"# {key} = {json.dumps(option.default)}")
+            if (section, key) in values:
+                lines.append(f"{key} = {json.dumps(values[(section, key)])}")
+            else:
+                lines.append(f"# {key} = {json.dumps(option.default)}")
         lines.append("")
     return "\n".join(lines)

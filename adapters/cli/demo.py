@@ -70,10 +70,8 @@ def _prepare_hub(data_dir: Path, header_only: bool):
     data_dir.mkdir(parents=True, exist_ok=True)
     settings_file = data_dir / SETTINGS_FILE
     if not settings_file.exists():
-        text = default_file_text()
-        if header_only:
-            text += '\n[ingest]\nvalidation = "header"\n'
-        settings_file.write_text(text, encoding="utf-8")
+        values = {("ingest", "validation"): "header"} if header_only else {}
+        settings_file.write_text(default_file_text(values), encoding="utf-8")
     settings = load_settings(data_dir, str(settings_file))
     configure_logging(settings)
     for key in ("payloads", "filedrop", "cache"):
@@ -94,13 +92,13 @@ def _exchange(container, say, _) -> dict:
     gemeente = Principal.organisation_software(GEMEENTE[0], Channel.PORTAL)
     aanbieder = Principal.organisation_software(AANBIEDER[0], Channel.PORTAL)
     today = date.today()
-    identificatie = f"DEMO{today:%y%m%d}{_counter(container):04d}"
+    identificatie = f"D{today:%y%m%d}{_counter(container):05d}"  # at most 12 characters
 
     heen = ingest.submit(gemeente, Submission(io.BytesIO(toewijzing(
         GEMEENTE[0], AANBIEDER[0], identificatie, today.isoformat(), (today + timedelta(days=180)).isoformat())),
         "JW301_demo.xml"))
     say(_("JW301 handed in by the gemeente: {status} {id} {code}").format(
-        status=heen.status, id=heen.message_id, code=heen.code or ""))
+        status=_status_word(_, heen), id=heen.message_id, code=heen.code or ""))
     if not heen.accepted:
         return {"ok": False, "heen": heen.as_dict()}
 
@@ -111,9 +109,9 @@ def _exchange(container, say, _) -> dict:
     say(_("Aanbieder downloaded {id}.").format(id=message.id))
 
     retour = ingest.submit(aanbieder, Submission(io.BytesIO(retour_on_toewijzing(
-        GEMEENTE[0], AANBIEDER[0], identificatie, today.isoformat(), f"R{identificatie}")), "JW302_demo.xml"))
+        GEMEENTE[0], AANBIEDER[0], identificatie, today.isoformat(), f"R{identificatie[1:]}")), "JW302_demo.xml"))
     say(_("JW302 retour handed in by the aanbieder: {status} {id} {code}").format(
-        status=retour.status, id=retour.message_id, code=retour.code or ""))
+        status=_status_word(_, retour), id=retour.message_id, code=retour.code or ""))
 
     trace = mailbox.trace(Principal.operator(Channel.CLI), heen.message_id)
     say("")
@@ -126,6 +124,10 @@ def _exchange(container, say, _) -> dict:
     return {"ok": retour.accepted and trace.retour is not None, "heen": heen.as_dict(), "retour": retour.as_dict(),
             "trace": {"message": message_dict(trace.message), "events": [event_dict(e) for e in trace.events],
                       "retour": message_dict(trace.retour) if trace.retour else None}}
+
+
+def _status_word(_, outcome) -> str:
+    return _("accepted") if outcome.accepted else _("rejected")
 
 
 def _counter(container) -> int:

@@ -39,6 +39,9 @@ def _register_commands() -> None:
 
 
 def main() -> None:
+    from adapters.cli.runtime import configure_logging
+
+    configure_logging(None)
     _register_commands()
     _register_plugin_commands()
     cli(prog_name="ggk")
