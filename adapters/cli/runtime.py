@@ -36,6 +36,10 @@ def open_container(settings: Settings):
     from config.container import build_container
 
     configure_logging(settings)
+    if not settings.data_dir.is_dir():
+        click.echo(f"ggk: data folder {settings.data_dir} does not exist. "
+                   f"Run 'ggk --data-dir {settings.data_dir} init' first.", err=True)
+        sys.exit(2)
     container = build_container(settings)
     try:
         check_schema_current(container.engine())
