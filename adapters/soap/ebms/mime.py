@@ -9,6 +9,7 @@ parser splits the parts and decodes base64 and quoted-printable transfer encodin
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from email import policy
@@ -19,6 +20,7 @@ from urllib.parse import unquote
 from adapters.soap.ebms.errors import MimeProblem
 
 XML_TYPES = ("text/xml", "application/xml")
+START_PARAMETER = re.compile(r';\s*start\s*=\s*(?:"([^"]*)"|([^;\s]+))', re.IGNORECASE)
 SOAP_ACTION = '"ebXML"'
 
 
@@ -77,7 +79,7 @@ def parse_mime(content_type: str | None, body: bytes) -> MimeMessage:
         raise MimeProblem("the multipart/related Content-Type has no boundary parameter")
 
     parts = _split(content_type, body, boundary)
-    start = normalise_content_id(header.get_param("start"))
+    start = _start(content_type)
     envelope_index = _envelope_index(parts, start)
     envelope = parts[envelope_index]
     attachments = tuple(_attachment(part) for index, part in enumerate(parts) if index != envelope_index)
@@ -86,6 +88,14 @@ def parse_mime(content_type: str | None, body: bytes) -> MimeMessage:
         envelope_content_id=normalise_content_id(envelope["Content-ID"]),
         attachments=attachments,
     )
+
+
+def _start(content_type: str) -> str | None:
+    """Return the ``start`` parameter, also when unquoted although it holds ``@`` or ``<>`` (RFC 2045 tspecials)."""
+    match = START_PARAMETER.search(content_type)
+    if match is None:
+        return None
+    return normalise_content_id(match.group(1) if match.group(1) is not None else match.group(2))
 
 
 def _split(content_type: str, body: bytes, boundary: str) -> list[EmailMessage]:
