@@ -1,0 +1,1 @@
+"""Falcon resources of the portal (HTML pages) and of the JSON API under /api/."""

@@ -1,0 +1,43 @@
+"""The overview page: mailbox counts per service and the volume chart of the last 30 days."""
+
+from __future__ import annotations
+
+import falcon
+
+from adapters.web.chart import volume_chart
+from adapters.web.portal import Portal, signed_in, viewed_organisation
+from adapters.web.rendering import format_day
+from adapters.web.statistics import build_overview
+from adapters.web.sessions import WebSession
+from core.principal import Action
+
+
+def visible_services(portal: Portal, session: WebSession, organisation: str) -> dict[str, str]:
+    """Return code -> name of the services the user works with in ``organisation``."""
+    specs = portal.plugins.services()
+    enrolled = portal.organisations.get(session.principal, organisation).services()
+    grants = session.principal.grants
+    if grants is not None:
+        enrolled &= {grant.service for grant in grants if grant.action in (Action.SEND, Action.RECEIVE)}
+    return {code: specs[code].name if code in specs else code for code in sorted(enrolled)}
+
+
+def overview_data(portal: Portal, req: falcon.Request):
+    session = signed_in(req)
+    organisation = viewed_organisation(req, session)
+    services = visible_services(portal, session, organisation)
+    overview = build_overview(portal.mailbox, session.principal, organisation, services, portal.clock.now())
+    return organisation, overview
+
+
+class DashboardPage:
+    def __init__(self, portal: Portal):
+        self._portal = portal
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        organisation, overview = overview_data(self._portal, req)
+        language = req.context.language
+        chart = volume_chart(overview.days, lambda day: format_day(day, language))
+        _ = self._portal.gettext(req)
+        self._portal.page(req, resp, "dashboard.html", page_title=_("Overview"), overview=overview,
+                          chart=chart, organisation=organisation)
