@@ -54,6 +54,14 @@ class CpaMatch:
         return self.receiver.doc_exchange(self.receiving_channel.doc_exchange_id) if self.receiving_channel else None
 
     @property
+    def signing_certificate(self) -> bytes | None:
+        """Return the DER certificate the sender signs with, per its SenderNonRepudiation, or None."""
+        binding = self.sender_exchange.sender_binding if self.sender_exchange else None
+        reference = binding.non_repudiation.certificate_ref if binding and binding.non_repudiation else None
+        certificate = self.sender.certificate(reference) if reference else None
+        return certificate.x509_certificates[0] if certificate and certificate.x509_certificates else None
+
+    @property
     def signature_required(self) -> bool:
         sending = self.sender_exchange.sender_binding if self.sender_exchange else None
         receiving = self.receiver_exchange.receiver_binding if self.receiver_exchange else None
