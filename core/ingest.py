@@ -46,7 +46,12 @@ class IngestSettings:
 
 @dataclass
 class Submission:
-    """One file handed in. ``source_ref`` makes a retried hand-in idempotent per channel."""
+    """One file handed in.
+
+    ``source_ref`` makes a retried hand-in idempotent: the same organisation handing in
+    the same reference again gets the first outcome back. References are scoped per
+    sending organisation, so another organisation's equal reference is a new hand-in.
+    """
 
     stream: BinaryIO
     filename: str | None = None
@@ -117,50 +122,52 @@ class IngestService:
         self._catalog = catalog
         self._clock = clock
         self.settings = settings or IngestSettings()
-        self._rules = RuleBook(store, plugins, clock)
 
     def submit(self, principal: Principal, submission: Submission) -> Outcome:
         return self.submit_many(principal, [submission])[0]
 
     def submit_many(self, principal: Principal, submissions: list[Submission]) -> list[Outcome]:
         """Ingest a batch under one commit and return one outcome per submission, in order."""
-        pending = [self._examine(principal, submission) for submission in submissions]
+        rules = RuleBook(self._store, self._plugins, self._clock)
+        self._catalog.refresh()
+        pending = [self._examine(rules, principal, submission) for submission in submissions]
         self._link_within_batch(pending)
-        self._commit(pending)
+        self._commit(rules, pending)
         self._notify_observers(pending)
         return [self._outcome(item) for item in pending]
 
     # -- per file ----------------------------------------------------------------------
 
-    def _examine(self, principal: Principal, submission: Submission) -> _Pending:
+    def _examine(self, rules: RuleBook, principal: Principal, submission: Submission) -> _Pending:
         now = self._clock.now()
         message = Message(
             id=str(uuid.uuid4()), received_at=now, channel=principal.channel,
-            sender=principal.organisation, filename=submission.filename, source_ref=submission.source_ref,
+            sender=principal.organisation, filename=submission.filename,
+            source_ref=_scoped_reference(principal, submission.source_ref),
         )
         item = _Pending(submission, message, Timeline(message.id, now, principal.describe()))
-        if submission.source_ref:
-            item.existing = self._store.find_by_source_ref(submission.source_ref)
+        if message.source_ref:
+            item.existing = self._store.find_by_source_ref(message.source_ref)
             if item.existing is not None:
                 return item
         try:
-            self._read_and_check(principal, item)
+            self._read_and_check(rules, principal, item)
         except Rejected as rejection:
             item.rejected = rejection
         return item
 
-    def _read_and_check(self, principal: Principal, item: _Pending) -> None:
-        sender = self._rules.sending_organisation(principal)
+    def _read_and_check(self, rules: RuleBook, principal: Principal, item: _Pending) -> None:
+        sender = rules.sending_organisation(principal)
         item.message.sender = sender.code
         item.staged = self._stage(item.submission)
         item.message.payload_hash = item.staged.sha256
         item.message.size = item.staged.size
 
-        recognised = self._recognise(item.staged)
+        recognised = self._recognise(rules, item.staged)
         self._describe(item.message, recognised)
-        self._rules.refuse_frozen(recognised.message_type, self._clock.now())
+        rules.refuse_frozen(recognised.message_type, self._clock.now())
         header = self._validate(item, recognised)
-        item.examined = self._rules.examine(principal, sender, recognised, header, item.staged)
+        item.examined = rules.examine(principal, sender, recognised, header, item.staged)
         note = None if item.message.schema_set_id else "header checked only: no XSD installed for this release"
         item.timeline.step(State.VALIDATED, self._clock.now(), detail=note)
         self._apply(item.message, item.examined)
@@ -178,10 +185,10 @@ class IngestService:
             raise Rejected(codes.GGK001, "the file is empty")
         return staged
 
-    def _recognise(self, staged: StagedPayload) -> Recognised:
+    def _recognise(self, rules: RuleBook, staged: StagedPayload) -> Recognised:
         with staged.open() as stream:
             sniffed = sniff(stream)
-        return self._rules.recognise(sniffed)
+        return rules.recognise(sniffed)
 
     def _describe(self, message: Message, recognised: Recognised) -> None:
         message.service = recognised.message_type.service
@@ -190,7 +197,7 @@ class IngestService:
         message.direction = recognised.message_type.direction
 
     def _validate(self, item: _Pending, recognised: Recognised) -> Header:
-        found = self._catalog.schema_for(recognised.namespace.namespace)
+        found = self._catalog.schema_for(recognised.namespace.namespace, refresh=False)
         if found is None and self.settings.validation != "header":
             label = recognised.namespace.release_label
             raise Rejected(
@@ -241,13 +248,13 @@ class IngestService:
                 item.message.heen_unknown = False
                 item.message.recipient = heen.message.sender
 
-    def _commit(self, pending: list[_Pending]) -> None:
+    def _commit(self, rules: RuleBook, pending: list[_Pending]) -> None:
         accepting = [p for p in pending if p.rejected is None and p.existing is None]
         if accepting:
             results = self._store.accept([self._acceptance(p) for p in accepting])
             for item, result in zip(accepting, results):
                 if result == "duplicate":
-                    item.rejected = self._rules.duplicate_rejection(item.message)
+                    item.rejected = rules.duplicate_rejection(item.message)
                     item.timeline = Timeline(item.message.id, item.message.received_at, item.timeline.actor)
         rejections = [self._rejection(p) for p in pending if p.rejected is not None and p.existing is None]
         if rejections:
@@ -319,6 +326,12 @@ class IngestService:
             message.id, "accepted", message.filename, message_type=message.message_type,
             recipient=message.recipient, heen_id=message.heen_id, heen_unknown=message.heen_unknown,
         )
+
+
+def _scoped_reference(principal: Principal, reference: str | None) -> str | None:
+    if not reference:
+        return None
+    return f"{principal.organisation or '-'}|{reference}"
 
 
 def _too_large(size: int | None, limit: int) -> Rejected:

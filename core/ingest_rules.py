@@ -46,16 +46,44 @@ class Examined:
     xsd_versie: str | None = None
 
 
-class RuleBook:
-    def __init__(self, store: Store, plugins: PluginHost, clock: Clock):
+class BatchLookups:
+    """Read-through cache of the records one batch consults again and again.
+
+    A batch is short (one group commit), so organisations and freezes read at its start
+    are current enough; a new batch reads them again.
+    """
+
+    def __init__(self, store: Store):
         self._store = store
+        self._organisations: dict[str, Organisation | None] = {}
+        self._freezes = None
+
+    def organisation(self, code: str) -> Organisation | None:
+        if code not in self._organisations:
+            self._organisations[code] = self._store.get_organisation(code)
+        return self._organisations[code]
+
+    def freezes(self):
+        if self._freezes is None:
+            self._freezes = self._store.list_freezes()
+        return self._freezes
+
+    def find_heen(self, link_key: str) -> Message | None:
+        return self._store.find_heen(link_key)
+
+
+class RuleBook:
+    """The rules for one batch; build a new one per batch (it caches lookups)."""
+
+    def __init__(self, store: Store, plugins: PluginHost, clock: Clock):
+        self._lookups = BatchLookups(store)
         self._plugins = plugins
         self._clock = clock
 
     def sending_organisation(self, principal: Principal) -> Organisation:
         if principal.organisation is None:
             raise Rejected(codes.IB213, "no sending organisation: the operator must act as an organisation")
-        organisation = self._store.get_organisation(principal.organisation)
+        organisation = self._lookups.organisation(principal.organisation)
         if organisation is None:
             raise Rejected(codes.IB213, f"sending organisation {principal.organisation} is unknown to the hub",
                            params={"organisation": principal.organisation})
@@ -79,7 +107,7 @@ class RuleBook:
         return Recognised(namespace, message_type)
 
     def refuse_frozen(self, message_type: MessageType, now: datetime) -> None:
-        for freeze in self._store.list_freezes():
+        for freeze in self._lookups.freezes():
             if freeze.message_type == message_type.code and freeze.active_at(now):
                 until = f" until {freeze.until.isoformat()}" if freeze.until else ""
                 raise Rejected(codes.IB103, f"{message_type.code} is frozen{until}; send it again afterwards",
@@ -104,9 +132,8 @@ class RuleBook:
             dedup_key = f"R|{link_key}"
         else:
             dedup_key = f"H|{party}|{bericht_code}|{identificatie}|{dagtekening}"
-        self._refuse_duplicate(dedup_key, is_retour)
 
-        heen = self._store.find_heen(link_key) if is_retour else None
+        heen = self._lookups.find_heen(link_key) if is_retour else None
         recipient = self._recipient(message_type, header, sender, heen)
         layout = message_type.layout
         return Examined(
@@ -174,10 +201,6 @@ class RuleBook:
             raise Rejected(codes.STUF055, f"the header misses {', '.join(missing)}", params={"missing": missing})
         return values[0], values[1], values[2]
 
-    def _refuse_duplicate(self, dedup_key: str, is_retour: bool) -> None:
-        if self._store.find_by_dedup_key(dedup_key) is not None:
-            raise _duplicate(dedup_key, is_retour)
-
     def _recipient(self, message_type: MessageType, header: Header, sender: Organisation, heen: Message | None) -> Organisation:
         code = heen.sender if heen is not None else None
         code = code or self._plugins.route(message_type, header, sender.code)
@@ -190,7 +213,7 @@ class RuleBook:
                     break
         if code is None:
             raise Rejected(codes.IB210, f"the header of {message_type.code} names no recipient")
-        recipient = self._store.get_organisation(code)
+        recipient = self._lookups.organisation(code)
         if recipient is None:
             raise Rejected(codes.IB210, f"receiving organisation {code} is unknown to the hub", params={"organisation": code})
         if not recipient.active or message_type.service not in recipient.services():

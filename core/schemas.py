@@ -156,9 +156,14 @@ class SchemaCatalog:
         self._refresh()
         return self._active.get(namespace)
 
-    def schema_for(self, namespace: str) -> ActiveSchema | None:
-        """Return the compiled XSD active for ``namespace``, or None when no set provides it."""
-        self._refresh()
+    def schema_for(self, namespace: str, *, refresh: bool = True) -> ActiveSchema | None:
+        """Return the compiled XSD active for ``namespace``, or None when no set provides it.
+
+        ``refresh=False`` skips the check for a newer activation, for a caller that
+        called ``refresh()`` at the start of its batch.
+        """
+        if refresh:
+            self._refresh()
         set_id = self._active.get(namespace)
         if set_id is None:
             return None
@@ -190,6 +195,10 @@ class SchemaCatalog:
         except OSError:  # another process materialised it first
             shutil.rmtree(staging, ignore_errors=True)
         return target
+
+    def refresh(self) -> None:
+        """Pick up schema sets activated since the last look, by this or another process."""
+        self._refresh()
 
     def _refresh(self) -> None:
         generation = self._store.schema_generation()

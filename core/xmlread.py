@@ -58,32 +58,45 @@ def sniff(stream: BinaryIO) -> Sniffed:
             params={"encoding": encoding},
         )
 
-    _refuse_doctype(head)
+    head = _read_prolog(head, stream)
     return _find_root(head, stream)
 
 
-def _refuse_doctype(head: bytes) -> None:
-    """Walk the prolog (declaration, comments, processing instructions) up to the root element."""
+PROLOG_LIMIT = 1024 * 1024
+PROLOG_TERMINATORS = ((b"<?", b"?>"), (b"<!--", b"-->"))
+
+
+def _read_prolog(head: bytes, stream: BinaryIO) -> bytes:
+    """Walk the prolog (declaration, comments, processing instructions) up to the root element.
+
+    Refuse a DOCTYPE wherever it stands in the prolog, reading on as long as a comment or
+    instruction is open. Return every byte read so far, for the parser.
+    """
     position = 0
     while True:
         while position < len(head) and head[position:position + 1].isspace():
             position += 1
         rest = head[position:]
-        if rest.startswith(b"<?"):
-            end = rest.find(b"?>")
-        elif rest.startswith(b"<!--"):
-            end = rest.find(b"-->")
-        elif rest.startswith(b"<!"):
+        if rest.startswith(b"<!") and not rest.startswith(b"<!--") and len(rest) >= 4:
             line = head.count(b"\n", 0, position) + 1
             raise Rejected(codes.GGK003, "the file contains a DOCTYPE; DTDs and entities are not allowed", line=line)
-        else:
-            return
-        if end < 0:
-            return
-        position += end + 2
+        terminator = next((close for open_, close in PROLOG_TERMINATORS if rest.startswith(open_)), None)
+        if terminator is None and len(rest) >= 4:
+            return head  # the root element (or text the parser reports) starts here
+        end = rest.find(terminator) if terminator else -1
+        if end >= 0:
+            position += end + len(terminator)
+            continue
+        more = stream.read(SNIFF_BYTES)
+        if not more:
+            return head
+        if len(head) + len(more) > PROLOG_LIMIT:
+            raise Rejected(codes.STUF055, f"the XML prolog before the root element is longer than {PROLOG_LIMIT} bytes")
+        head += more
 
 
 def _find_root(head: bytes, stream: BinaryIO) -> Sniffed:
+    """Feed the parser until the root element starts; return its namespace and name."""
     parser = etree.XMLPullParser(events=("start",), **_pull_options())
     chunk = head
     while True:
@@ -147,10 +160,21 @@ def read_message(
         tree = etree.parse(str(path), etree.XMLParser(**hardened_options()))
     except etree.XMLSyntaxError as error:
         raise syntax_rejection(error) from None
-    if schema is not None and not schema.validate(tree):
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise Rejected(codes.GGK003, "the file contains a DOCTYPE; DTDs and entities are not allowed")
+    if schema is not None:
+        _validate_tree(path, tree, schema)
+    return _header_from_tree(tree.getroot(), namespace)
+
+
+def _validate_tree(path: Path, tree: etree._ElementTree, schema: "etree.XMLSchema") -> None:
+    try:
+        valid = schema.validate(tree)
+    except etree.XMLSchemaValidateError as error:  # e.g. an unexpanded entity reference
+        raise Rejected(codes.STUF055, f"the file could not be validated: {error}") from None
+    if not valid:
         first = schema.error_log[0]
         raise schema_rejection(path, first.line, first.message)
-    return _header_from_tree(tree.getroot(), namespace)
 
 
 def _streaming_rejection(path: Path, failure: "streaming.Failure") -> Rejected:

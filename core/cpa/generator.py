@@ -66,9 +66,9 @@ class PartySpec:
 class Reliability:
     """Reliable-messaging values written into osb-rm CPAs (design defaults, see the docs)."""
 
-    retries: int = 8
-    retry_interval: timedelta = timedelta(minutes=15)
-    persist_duration: timedelta = timedelta(days=1)
+    retries: int = 18
+    retry_interval: timedelta = timedelta(hours=4)
+    persist_duration: timedelta = timedelta(days=4)  # at least (1 + retries) x retry_interval
 
 
 @dataclass(frozen=True)

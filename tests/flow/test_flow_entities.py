@@ -88,28 +88,12 @@ def test_doctype_without_entities_is_ggk003(ready):
     assert outcome.code == codes.GGK003
 
 
-COMMENT_BUG = (
-    "core.xmlread._refuse_doctype advances 2 bytes past the start of '-->', so its prolog walk stops "
-    "at the '>' of the first comment and never sees a DOCTYPE after it"
-)
-LONG_COMMENT_BUG = (
-    "core.xmlread._refuse_doctype gives up on a comment that does not end within the first 64 KiB, "
-    "so a DOCTYPE behind it is not refused"
-)
-ENTITY_CRASH = (
-    "; with an entity reference in the body, lxml's XSD validator then raises XMLSchemaValidateError, "
-    "which escapes IngestService.submit_many instead of becoming a rejection"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=COMMENT_BUG + "; the file is accepted")
 def test_doctype_after_comment_is_ggk003(ready):
     outcome = ready.send(GEMEENTE, with_doctype(b"", b"Client commentaar", prolog=b"<!-- export -->\n"))
 
     assert outcome.code == codes.GGK003
 
 
-@pytest.mark.xfail(strict=True, reason=COMMENT_BUG + ENTITY_CRASH)
 def test_entity_after_comment_is_ggk003(ready, tmp_path):
     secret = tmp_path / "geheim.txt"
     secret.write_text("GEHEIM-7f3a9c")
@@ -121,7 +105,6 @@ def test_entity_after_comment_is_ggk003(ready, tmp_path):
     assert "GEHEIM-7f3a9c" not in stored_text(ready, outcome)
 
 
-@pytest.mark.xfail(strict=True, reason=LONG_COMMENT_BUG + "; the file is accepted")
 def test_doctype_after_long_comment_is_ggk003(ready):
     outcome = ready.send(GEMEENTE, with_doctype(b"", b"Client commentaar", prolog=LONG_COMMENT))
 

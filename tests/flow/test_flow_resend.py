@@ -112,3 +112,13 @@ def test_other_source_ref_same_file_is_ib216(hub, toewijzing):
 
     assert outcome.code == codes.IB216
     assert len(hub.store.messages) == 2
+
+
+def test_source_ref_is_per_sender(hub, toewijzing):
+    first = hub.send(GEMEENTE, toewijzing, source_ref="upload-1")
+
+    other = hub.send(AANBIEDER, b"<geen-bericht/>", source_ref="upload-1")
+
+    assert first.accepted, first.detail
+    assert other.message_id != first.message_id
+    assert other.code == codes.GGK004
