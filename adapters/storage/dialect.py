@@ -1,14 +1,21 @@
-"""INSERT variants that differ per database: insert-or-ignore and insert-or-update."""
+"""INSERT helpers: many rows at once, insert-or-ignore and insert-or-update.
+
+Rows go to the driver's executemany(), which psycopg 3 sends in pipeline mode without
+waiting for each row. Measured on the development machine, that took about 0.15 ms per
+message with its four events, against 0.4 ms for SQLAlchemy's multi-row INSERT with
+RETURNING ("insertmanyvalues"), because psycopg parses such long statements slowly.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 
-def _insert_for(session: Session, entity: type) -> Any:
+def _insert_for(session: Session, entity: Any) -> Any:
     name = session.get_bind().dialect.name
     if name == "postgresql":
         return postgresql.insert(entity)
@@ -17,10 +24,19 @@ def _insert_for(session: Session, entity: type) -> Any:
     raise ValueError(f"unsupported database dialect {name!r}")
 
 
-def insert_or_ignore(session: Session, entity: type, values: dict[str, Any], key: list[str]) -> None:
-    """Insert a row unless one with the same ``key`` columns exists, also one another transaction inserts."""
-    statement = _insert_for(session, entity).values(**values).on_conflict_do_nothing(index_elements=key)
-    session.execute(statement)
+def insert_rows(session: Session, entity: type, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` into the table of ``entity`` with multi-row statements."""
+    if not rows:
+        return
+    session.execute(insert(entity.__table__), rows)
+
+
+def insert_or_ignore(session: Session, entity: type, rows: list[dict[str, Any]], key: list[str]) -> None:
+    """Insert rows, skipping each whose ``key`` columns match an existing row, even one another transaction inserts."""
+    if not rows:
+        return
+    statement = _insert_for(session, entity.__table__).on_conflict_do_nothing(index_elements=key)
+    session.execute(statement, rows)
 
 
 def insert_or_update(session: Session, entity: type, values: dict[str, Any], key: list[str]) -> None:

@@ -1,4 +1,4 @@
-"""Message records: accepting and rejecting batches, history, lookups and mailbox listings.
+"""Message records: history, lookups and mailbox listings (``accepting.py`` writes new messages).
 
 Every function works inside the caller's session and transaction; ``SqlStore`` opens
 and commits them.
@@ -6,56 +6,16 @@ and commits them.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, insert, literal, select, tuple_, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Select, func, literal, select, tuple_, update
 from sqlalchemy.orm import Session
 
-import structlog
-
 from core.model import Direction, Event, Message, State
-from core.ports import Acceptance, MessageQuery, Rejection
+from core.ports import MessageQuery
 
-from adapters.storage.mapping import event_from_row, event_values, message_from_row, message_values
-from adapters.storage.payloads import FilePayloadStore
-from adapters.storage.tables import DeliveryRow, MessageEventRow, MessageRow
+from adapters.storage.dialect import insert_rows
+from adapters.storage.mapping import event_from_row, event_values, message_from_row
+from adapters.storage.tables import MessageEventRow, MessageRow
 from adapters.storage.types import UtcDateTime
-
-log = structlog.get_logger(__name__)
-
-DUPLICATE = "duplicate"
-
-
-def accept_one(session: Session, payloads: FilePayloadStore, item: Acceptance) -> str | None:
-    """Write one acceptance inside a SAVEPOINT; return ``"duplicate"`` when its dedup key is taken.
-
-    The unique index on ``dedup_key`` is the guard, so a duplicate committed by another
-    process in the meantime is caught too. Only that item's SAVEPOINT is rolled back.
-    """
-    message = item.message
-    try:
-        with session.begin_nested():
-            session.execute(insert(MessageRow), [message_values(message)])
-            insert_events(session, item.events)
-            _insert_deliveries(session, item)
-            if item.heen_event is not None:
-                _link_heen(session, message, item.heen_event)
-            payloads.persist(item.staged, session)
-    except IntegrityError:
-        if message.dedup_key is None or find_by_dedup_key(session, message.dedup_key) is None:
-            raise
-        log.info("acceptance_skipped_as_duplicate", message_id=message.id, message_type=message.message_type)
-        return DUPLICATE
-    return None
-
-
-def record_rejection(session: Session, payloads: FilePayloadStore, item: Rejection) -> None:
-    """Write a rejected message; its dedup key is stored as NULL, since only accepted messages hold one."""
-    values = message_values(item.message)
-    values["dedup_key"] = None
-    session.execute(insert(MessageRow), [values])
-    insert_events(session, item.events)
-    if item.staged is not None:
-        payloads.persist(item.staged, session)
 
 
 def get_message(session: Session, message_id: str) -> Message | None:
@@ -155,38 +115,7 @@ def _apply_filters(statement: Select, query: MessageQuery, partner) -> Select:
 
 
 def insert_events(session: Session, new_events: list[Event]) -> None:
-    if new_events:
-        session.execute(insert(MessageEventRow), [event_values(event) for event in new_events])
-
-
-def _insert_deliveries(session: Session, item: Acceptance) -> None:
-    if not item.deliveries:
-        return
-    rows = [
-        {
-            "id": delivery.id,
-            "message_id": delivery.message_id,
-            "recipient": delivery.recipient,
-            "channel": delivery.channel.value,
-            "attempts": delivery.attempts,
-            "due_at": item.message.received_at,
-        }
-        for delivery in item.deliveries
-    ]
-    session.execute(insert(DeliveryRow), rows)
-
-
-def _link_heen(session: Session, retour: Message, heen_event: Event) -> None:
-    """Point the heenbericht at its retour and add the retour's event to the heen's history."""
-    changed = session.execute(
-        update(MessageRow).where(MessageRow.id == heen_event.message_id).values(retour_id=retour.id)
-    ).rowcount
-    if changed == 0:
-        # NOTE: the heen was skipped as a duplicate in this batch, so the retour keeps a
-        # heen_id that names no stored message.
-        log.warning("heen_not_found_for_retour", message_id=retour.id, heen_id=heen_event.message_id)
-        return
-    insert_events(session, [heen_event])
+    insert_rows(session, MessageEventRow, [event_values(event) for event in new_events])
 
 
 def _require_message(session: Session, message_id: str) -> None:

@@ -113,11 +113,19 @@ class FilePayloadStore(PayloadStore):
         A small payload becomes a row in ``session``. A large one is written to disk
         durably before this returns, so it exists before the transaction commits.
         """
-        if staged.size <= self._inline_limit:
-            row = {"sha256": staged.sha256, "size": staged.size, "content": staged.path.read_bytes()}
-            insert_or_ignore(session, PayloadRow, row, ["sha256"])
-            return
-        self._store_file(staged)
+        self.persist_all([staged], session)
+
+    def persist_all(self, staged: list[StagedPayload], session: Session) -> None:
+        """Make several staged payloads durable, with one INSERT for all the small ones."""
+        inline: dict[str, StagedPayload] = {}
+        for item in staged:
+            if item.size <= self._inline_limit:
+                inline.setdefault(item.sha256, item)
+            else:
+                self._store_file(item)
+        if inline:
+            rows = [{"sha256": h, "size": item.size, "content": item.path.read_bytes()} for h, item in inline.items()]
+            insert_or_ignore(session, PayloadRow, rows, ["sha256"])
 
     def path_for(self, sha256: str) -> Path:
         return self.root / "sha256" / sha256[:2] / sha256[2:4] / sha256

@@ -17,18 +17,21 @@ from datetime import datetime
 
 import structlog
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import Conflict
 from core.model import Channel, Delivery, Event, Freeze, Message, Organisation, SchemaSet, State
 from core.ports import Acceptance, MessageQuery, Rejection, SchemaActivation, Store
 
-from adapters.storage import deliveries, messages, registry
+from adapters.storage import accepting, deliveries, messages, registry
 from adapters.storage.engine import BEGIN_MODE_OPTION
 from adapters.storage.payloads import FilePayloadStore
 
 log = structlog.get_logger(__name__)
+
+ACCEPT_ATTEMPTS = 3
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
 
 
 class SqlStore(Store):
@@ -120,20 +123,41 @@ class SqlStore(Store):
     # -- messages ----------------------------------------------------------------------
 
     def accept(self, batch: list[Acceptance]) -> list[str | None]:
-        """Commit the batch in one transaction; an IntegrityError other than a duplicate rolls back all of it."""
+        """Commit the batch in one transaction; an IntegrityError other than a duplicate rolls back all of it.
+
+        A PostgreSQL deadlock or serialization failure rolls the batch back and runs it
+        again, up to ACCEPT_ATTEMPTS times in all; the payload writes are idempotent.
+        """
         if not batch:
             return []
+        attempt = 1
+        while True:
+            try:
+                return self._accept_once(batch)
+            except OperationalError as error:
+                sqlstate = getattr(error.orig, "sqlstate", None)
+                if attempt >= ACCEPT_ATTEMPTS or sqlstate not in RETRYABLE_SQLSTATES:
+                    raise
+                log.warning("accept_retried", attempt=attempt, size=len(batch), sqlstate=sqlstate)
+                attempt += 1
+
+    def _accept_once(self, batch: list[Acceptance]) -> list[str | None]:
+        """Write the batch in bulk; after an IntegrityError, write it again item by item."""
+        try:
+            with self._writing() as session:
+                return accepting.accept_batch(session, self._payloads, batch)
+        except IntegrityError as error:
+            log.warning("accept_batch_conflict", size=len(batch), error=str(error.orig), fallback="savepoint per item")
         with self._writing() as session:
-            results = [messages.accept_one(session, self._payloads, item) for item in batch]
-        log.debug("batch_accepted", size=len(batch), duplicates=results.count(messages.DUPLICATE))
-        return results
+            accepting.lock_dedup_keys(session, [item.message.dedup_key for item in batch if item.message.dedup_key])
+            return [accepting.accept_item(session, self._payloads, item) for item in batch]
 
     def record_rejections(self, batch: list[Rejection]) -> None:
+        """Write the rejected messages in one transaction; their dedup keys are stored as NULL."""
         if not batch:
             return
         with self._writing() as session:
-            for item in batch:
-                messages.record_rejection(session, self._payloads, item)
+            accepting.record_rejections(session, self._payloads, batch)
 
     def get_message(self, message_id: str) -> Message | None:
         with self._reading() as session:
