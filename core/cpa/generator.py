@@ -1,7 +1,7 @@
 """Writing a CPA between the hub and one organisation for a Digikoppeling ebMS2 profile.
 
 Design: the hub offers one Service, ``GGK_SERVICE``, with the StUF-GGk WSDL operations as
-Actions (``ggk_Di01``, ``ggk_Du01``, ``Fo01``); both parties may send and receive each
+Actions (``ggk_Di01``, ``ggk_Du01``, ``Fo01``). Both parties may send and receive each
 of them. Every generated CPA uses TLS 1.2 or newer, and the signed profiles sign with
 RSA-SHA256 and digest with SHA-256. docs/digikoppeling.md describes the result.
 """

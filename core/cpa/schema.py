@@ -1,9 +1,8 @@
 """Loading the OASIS and W3C XSDs that the operator installs, without touching the network.
 
 The CPPA 2.0 and ebMS 2.0 schema files carry no licence text of their own, so the product
-does not ship them: the operator installs them in one folder (``schema_folder`` in the
-settings) and the parsers take that folder as a constructor argument. See
-docs/digikoppeling.md for the file list.
+does not ship them. The operator installs them in one folder, and the parsers take that
+folder as a constructor argument. docs/digikoppeling.md lists the files.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ EBMS_FILES = (EBMS_ENTRY, "envelope.xsd", "xmldsig-core-schema.xsd", "xlink.xsd"
 
 
 class SchemaUnavailable(GgkError):
-    """The schema folder lacks a file or holds one that does not compile; an operator must fix it."""
+    """The schema folder lacks a file or contains one that does not compile, so an operator must fix it."""
 
     code = "GGK500"
 

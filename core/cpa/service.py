@@ -38,7 +38,7 @@ DEFAULT_VALIDITY = timedelta(days=3 * 365)
 
 @dataclass(frozen=True)
 class HubIdentity:
-    """The hub's side of its CPAs. ``oins`` holds every OIN the hub answers to; ``oin`` goes into new CPAs."""
+    """The hub's side of its CPAs. ``oins`` lists every OIN of the hub, and ``oin`` goes into new CPAs."""
 
     oin: str
     oins: frozenset[str]
@@ -232,6 +232,6 @@ def _require_manager(principal: Principal, organisation: str) -> None:
         return
     if principal.organisation != organisation or Role.PRODUCTBEHEERDER not in principal.roles:
         raise NotAuthorised(
-            f"{principal.describe()} is no productbeheerder of {organisation}",
+            f"{principal.describe()} is not a productbeheerder of {organisation}",
             params={"organisation": organisation},
         )

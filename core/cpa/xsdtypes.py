@@ -10,8 +10,8 @@ DURATION = re.compile(
     r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
 )
 
-# NOTE: a year or month has no fixed length; like many MSH implementations this treats a
-# year as 365 days and a month as 30 days. The CPA text is kept beside the value.
+# NOTE: a year or month has no fixed length, so this treats a year as 365 days and a month
+# as 30 days. The CPA text is kept beside the value.
 DAYS_PER_YEAR = 365
 DAYS_PER_MONTH = 30
 

@@ -96,10 +96,12 @@ def test_reliable_values_are_written(identities):
     cpa = CpaParser(schema_folder()).parse(generate_cpa(make_request(identities, Profile.OSB_RM)))
 
     binding = cpa.parties[1].doc_exchanges[0].sender_binding
-    assert binding.reliable_messaging.retries == 8
-    assert binding.reliable_messaging.retry_interval == timedelta(minutes=15)
+    assert binding.reliable_messaging.retries == 18
+    assert binding.reliable_messaging.retry_interval == timedelta(hours=4)
+    assert binding.reliable_messaging.retry_interval_text == "PT4H"
     assert binding.reliable_messaging.message_order_semantics == "NotGuaranteed"
-    assert binding.persist_duration == timedelta(days=1)
+    assert binding.persist_duration == timedelta(days=4)
+    assert binding.persist_duration >= (1 + 18) * timedelta(hours=4)
 
 
 def test_sync_reply_mode_is_written(identities):

@@ -1,6 +1,6 @@
 """Building ebMS 2.0 envelopes: the MSH signals and the hub's outgoing user messages.
 
-Signals answer a received header: From and To are swapped, the CPAId and ConversationId
+Signals reply to a received header: From and To are swapped, the CPAId and ConversationId
 are kept and RefToMessageId names the received MessageId. An Acknowledgment never
 carries DuplicateElimination. ``outgoing_message`` reads what to request (AckRequested,
 DuplicateElimination, SyncReply) from the receiving party's delivery channel in the CPA.
@@ -56,7 +56,7 @@ def acknowledgment(received: MessageHeader, stamp: Stamp, actor: str = TO_PARTY_
 
 
 def message_error(received: MessageHeader, errors: list[EbmsError] | tuple[EbmsError, ...], stamp: Stamp) -> bytes:
-    """Build a MessageError answering ``received`` with one eb:Error per EbmsError."""
+    """Build a MessageError in reply to ``received``, with one eb:Error per EbmsError."""
     if not errors:
         raise ValueError("a MessageError needs at least one error")
     envelope, header, _ = _envelope()
@@ -87,7 +87,7 @@ def status_response(received: MessageHeader, asked_message_id: str, message_stat
 
 
 def pong(received: MessageHeader, stamp: Stamp) -> bytes:
-    """Build the Pong answering a Ping."""
+    """Build the Pong in reply to a Ping."""
     envelope, header, _ = _envelope()
     _reply_header(header, received, PONG, stamp)
     return _serialise(envelope)
@@ -120,7 +120,7 @@ def outgoing_for_cpa(cpa: Cpa, sender_oin: str, service: str, action: str, paylo
     """Decide the header of a message the party ``sender_oin`` sends under ``cpa``; raise EbmsError if not agreed."""
     sender = next((party for party in cpa.parties if sender_oin in party.oins()), None)
     if sender is None:
-        raise EbmsError(ErrorCode.VALUE_NOT_RECOGNIZED, f"OIN {sender_oin} is no party of CPA {cpa.cpaid}")
+        raise EbmsError(ErrorCode.VALUE_NOT_RECOGNIZED, f"OIN {sender_oin} is not a party of CPA {cpa.cpaid}")
     receiver = cpa.other_party(sender)
     sending_role = next((role for role in sender.roles
                          if role.service_binding.service == service and role.service_binding.sendable(action)), None)

@@ -35,7 +35,7 @@ HEADER = "//Header/MessageHeader"
 
 @dataclass(frozen=True)
 class CpaMatch:
-    """What the CPA says about a message that passed the checks; the endpoint acts on it."""
+    """The CPA's terms for a message that passed the checks, for the endpoint to act on."""
 
     cpa: Cpa
     sender: PartyInfo
@@ -118,7 +118,7 @@ def _check_time_to_live(header: MessageHeader, now: datetime) -> None:
 def _parties(header: MessageHeader, cpa: Cpa) -> tuple[PartyInfo, PartyInfo]:
     sender = cpa.party_for(header.from_party.party_ids)
     if sender is None:
-        raise EbmsError(ErrorCode.VALUE_NOT_RECOGNIZED, f"From {_names(header.from_party.party_ids)} is no party of "
+        raise EbmsError(ErrorCode.VALUE_NOT_RECOGNIZED, f"From {_names(header.from_party.party_ids)} is not a party of "
                         f"CPA {cpa.cpaid}", location=f"{HEADER}/From/PartyId")
     receiver = cpa.party_for(header.to_party.party_ids)
     if receiver is None or receiver is sender:
@@ -162,9 +162,9 @@ def _user_message_match(header: MessageHeader, cpa: Cpa, sender: PartyInfo, rece
     sending = next(filter(None, (role.service_binding.sendable(header.action) for role in sender_roles)), None)
     receiving = next(filter(None, (role.service_binding.receivable(header.action) for role in receiver_roles)), None)
     if sending is None or receiving is None:
-        who = sender.name if sending is None else receiver.name
+        party_name = sender.name if sending is None else receiver.name
         verb = "send" if sending is None else "receive"
-        raise EbmsError(ErrorCode.VALUE_NOT_RECOGNIZED, f"{who} may not {verb} Action {header.action} of "
+        raise EbmsError(ErrorCode.VALUE_NOT_RECOGNIZED, f"{party_name} may not {verb} Action {header.action} of "
                         f"Service {header.service} under CPA {cpa.cpaid}", location=f"{HEADER}/Action")
     return CpaMatch(cpa, sender, receiver, sender.channel(sending.channel_ids[0]),
                     receiver.channel(receiving.channel_ids[0]), sending, receiving)
@@ -191,12 +191,13 @@ def _check_reliability(envelope: Envelope, characteristics) -> None:
                        "DuplicateElimination", f"{HEADER}/DuplicateElimination")
 
 
-def _check_per_message(agreed: str, present: bool, what: str, location: str) -> None:
+def _check_per_message(agreed: str, present: bool, element: str, location: str) -> None:
     if agreed == "always" and not present:
-        raise EbmsError(ErrorCode.INCONSISTENT, f"the CPA requires {what} on every message; it is missing",
+        raise EbmsError(ErrorCode.INCONSISTENT, f"the CPA requires {element} on every message, but it is missing",
                         location=location)
     if agreed == "never" and present:
-        raise EbmsError(ErrorCode.INCONSISTENT, f"the CPA excludes {what}; the message carries it", location=location)
+        raise EbmsError(ErrorCode.INCONSISTENT, f"the CPA excludes {element}, but the message carries it",
+                        location=location)
 
 
 def _check_sync_reply(envelope: Envelope, sync_reply_mode: str) -> None:

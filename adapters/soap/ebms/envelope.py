@@ -4,9 +4,9 @@
       MIME parts -> hardened XML parse (no DTD, entity or network) -> SOAP 1.1 + ebMS 2.0 XSD
       -> MessageHeader version 2.0 -> mustUnderstand headers known -> Manifest references resolve
 
-Each failure raises EbmsError with its ebMS code: MimeProblem for packaging and for a
-``cid:`` reference without a MIME part, OtherXml for XML and XSD faults, NotSupported
-for another ebMS version, a foreign mandatory header, or a reference that is not ``cid:``.
+Each failure raises EbmsError with its ebMS code. MimeProblem is for packaging and for a
+``cid:`` reference without a MIME part, and OtherXml for XML and XSD faults. NotSupported
+is for another ebMS version, a foreign mandatory header, or a reference that is not ``cid:``.
 """
 
 from __future__ import annotations

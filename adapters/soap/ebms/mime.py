@@ -1,8 +1,8 @@
 """SOAP with attachments: reading and writing ``multipart/related`` bodies.
 
-Reading is tolerant, as Digikoppeling partners differ: a body of one ``text/xml`` part
-without MIME is the envelope; without a ``start`` parameter the first part is the
-envelope; Content-IDs and ``start`` may come with or without angle brackets; ``cid:``
+Reading is tolerant, because Digikoppeling partners differ. A body of one ``text/xml``
+part without MIME is the envelope. Without a ``start`` parameter the first part is the
+envelope. Content-IDs and ``start`` may come with or without angle brackets, and ``cid:``
 references may be percent-encoded (RFC 2392) or not. The standard library's ``email``
 parser splits the parts and decodes base64 and quoted-printable transfer encodings.
 """
@@ -41,10 +41,10 @@ class MimeMessage:
 
     def attachment(self, reference: str) -> Attachment | None:
         """Return the part a ``cid:`` reference points to, or None when there is none."""
-        wanted = cid_target(reference)
-        if wanted is None:
+        target = cid_target(reference)
+        if target is None:
             return None
-        return next((part for part in self.attachments if wanted in (part.content_id, unquote(part.content_id))), None)
+        return next((part for part in self.attachments if target in (part.content_id, unquote(part.content_id))), None)
 
 
 def normalise_content_id(value: str | None) -> str | None:
@@ -91,7 +91,7 @@ def parse_mime(content_type: str | None, body: bytes) -> MimeMessage:
 
 
 def _start(content_type: str) -> str | None:
-    """Return the ``start`` parameter, also when unquoted although it holds ``@`` or ``<>`` (RFC 2045 tspecials)."""
+    """Return the ``start`` parameter, also when unquoted although it contains ``@`` or ``<>`` (RFC 2045 tspecials)."""
     match = START_PARAMETER.search(content_type)
     if match is None:
         return None
