@@ -2,9 +2,9 @@
 
 An installed distribution is a ``NAME-VERSION.dist-info`` folder on ``sys.path`` with a
 METADATA file and, for plugins, an entry_points.txt. The fixture writes that folder from
-the plugin's own pyproject.toml into a temporary folder and puts it and the plugin's
-source folder on ``sys.path``; ``importlib.metadata`` then lists the entry point like any
-installed plugin's, and ``PluginHost().load()`` finds it.
+the plugin's own pyproject.toml into a temporary folder, and puts it and the plugin's
+source folder on ``sys.path``. Then ``importlib.metadata`` lists the entry point like an
+installed plugin's, so ``PluginHost().load()`` finds it.
 """
 
 from __future__ import annotations

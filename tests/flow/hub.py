@@ -64,7 +64,7 @@ class Hub:
             self.store.add_organisation(item)
 
     def send(self, sender: str | None, data: bytes, filename: str = "bericht.xml", **submission) -> Outcome:
-        """Hand in one file as the software of ``sender`` (None: the operator, acting for nobody)."""
+        """Hand in one file as the software of ``sender`` (None: the operator, acting for no organisation)."""
         return self.service.submit(principal_of(sender), Submission(io.BytesIO(data), filename, **submission))
 
     def send_many(self, sender: str, files: list[tuple[str, bytes]]) -> list[Outcome]:

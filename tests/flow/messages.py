@@ -94,10 +94,11 @@ class Parties:
 def parties(data: bytes) -> Parties:
     """Read sender and recipient the way the field defines them, independently of any plugin.
 
-    A heen is sent by its Afzender to its Ontvanger; a retour copies its heen's header, so it
-    is sent by that Ontvanger back to the Afzender. A release 2.3 declaratie (303) is sent by
-    the Aanbieder, or a Servicebureau on its behalf, to the Gemeente; its retour (304) goes
-    the other way. An iEb file names no Ontvanger: the other side is always the CAK.
+    A heen is sent by its Afzender to its Ontvanger. A retour copies its heen's header, so
+    it is sent by that Ontvanger back to the Afzender. A release 2.3 declaratie (303) is
+    sent by the Aanbieder, or by a Servicebureau on its behalf, to the Gemeente, and its
+    retour (304) goes the other way. An iEb file names no Ontvanger, because the other side
+    is always the CAK.
     """
     values = header_values(data)
     named = tuple(values[name] for name in PARTY_ELEMENTS if values.get(name))

@@ -121,7 +121,7 @@ def retour_pairs() -> list[tuple[Example, Example]]:
 
 
 def params(items: list, label, *, none_found: str = "") -> list:
-    """Turn found files into pytest parameters, or one skipped parameter that says why none were found."""
+    """Turn found files into pytest parameters, or one skipped parameter that gives the reason none were found."""
     if items:
         return [pytest.param(item, id=label(item)) for item in items]
     reason = missing_reason() if not istandaarden_root().is_dir() else none_found

@@ -1,6 +1,6 @@
 """Files the hub cannot take in: each gets its documented code, and the hub keeps working.
 
-Every case runs on a hub that already accepted one Toewijzing; after the bad file, that
+Every case runs on a hub that already accepted one Toewijzing. After the bad file, that
 message is unchanged and the next good file is accepted.
 """
 

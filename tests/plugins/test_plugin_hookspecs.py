@@ -59,7 +59,8 @@ def test_hookspec_docstring_states_result(name):
     firstresult = declared_hooks()[name]["firstresult"]
 
     if firstresult:
-        assert "first" in docstring and "wins" in docstring, f"{name} is firstresult but its docstring does not say which result wins"
+        assert "first" in docstring, f"{name} is firstresult but its docstring does not say which result wins"
+        assert "wins" in docstring, f"{name} is firstresult but its docstring does not say which result wins"
     else:
         assert "return" in docstring.lower() or "result" in docstring.lower(), f"the docstring of {name} says nothing of its result"
 
