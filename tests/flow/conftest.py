@@ -1,4 +1,8 @@
-"""Fixtures of the message flow tests: a fresh hub per test and the reference iStandaarden files."""
+"""Fixtures of the message flow tests: a fresh hub per test.
+
+The reference files are found by ``tests.flow.reference`` rather than a fixture, because
+the tests are parametrized over the files on disk when they are collected.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.flow import reference
 from tests.flow.hub import Hub, build_hub
-
-
-@pytest.fixture
-def istandaarden() -> Path:
-    """The reference istandaarden folder; the test is skipped when it is absent."""
-    return reference.require_istandaarden()
 
 
 @pytest.fixture
