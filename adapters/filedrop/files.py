@@ -2,8 +2,8 @@
 
 Locks are ``flock`` locks, which the kernel releases when the holding process dies, so a
 crashed hub process never leaves a file locked. They need a filesystem where ``flock``
-works between the hub processes that share the root (a local disk; NFS from Linux 2.6.12
-on, where the kernel maps ``flock`` to NFS locks).
+works between the hub processes that share the root: a local disk, or NFS from Linux
+2.6.12 on, where the kernel maps ``flock`` to NFS locks (flock(2), "NFS details").
 """
 
 from __future__ import annotations
@@ -38,10 +38,10 @@ def open_locked(path: Path) -> BinaryIO | None:
 
     Return None when another process holds the lock or the file is gone. After locking,
     the path must still name the locked file: another process may have moved it away
-    between our open and our lock.
+    between our open and our lock. Raise OSError when the filesystem refuses the lock.
     """
     try:
-        handle = open(path, "rb")
+        handle = _open_for_lock(path)
     except FileNotFoundError:
         return None
     try:
@@ -52,7 +52,18 @@ def open_locked(path: Path) -> BinaryIO | None:
     except (BlockingIOError, FileNotFoundError):
         handle.close()
         return None
+    except OSError:
+        handle.close()
+        raise
     return handle
+
+
+def _open_for_lock(path: Path) -> BinaryIO:
+    """Open read-write where allowed, because NFS grants an exclusive flock only on a file open for writing."""
+    try:
+        return open(path, "r+b")
+    except PermissionError:
+        return open(path, "rb")
 
 
 def fsync_folder(folder: Path) -> None:

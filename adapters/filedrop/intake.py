@@ -95,9 +95,8 @@ class Intake:
             path = folders.claimed / name
             if name.startswith(".") or not path.is_file() or path.is_symlink():
                 continue
-            handle = open_locked(path)
+            handle = self._lock(folders, name, report)
             if handle is None:
-                report.busy_elsewhere += 1
                 continue
             files.append(ClaimedFile(folders, name, handle, os.fstat(handle.fileno()).st_size))
             report.recovered += 1
@@ -120,13 +119,24 @@ class Intake:
                 log.warning("filedrop_claim_failed", organisation=folders.code, file=name, error=str(error))
                 continue
 
-            handle = open_locked(folders.claimed / claim_name)
+            handle = self._lock(folders, claim_name, report)
             if handle is None:  # another hub process took it up from .ggk/claimed/ already
                 continue
             files.append(ClaimedFile(folders, claim_name, handle, os.fstat(handle.fileno()).st_size))
             report.claimed += 1
             log.info("filedrop_claimed", organisation=folders.code, file=name, claim=claim_name)
         return files
+
+    def _lock(self, folders: OrgFolders, claim_name: str, report: PassReport) -> BinaryIO | None:
+        try:
+            handle = open_locked(folders.claimed / claim_name)
+        except OSError as error:  # the filesystem refuses the lock: leave the file claimed
+            report.lock_failures += 1
+            log.warning("filedrop_lock_failed", organisation=folders.code, claim=claim_name, error=str(error))
+            return None
+        if handle is None:
+            report.busy_elsewhere += 1
+        return handle
 
     def _settled_files(self, folders: OrgFolders, report: PassReport) -> list[str]:
         """Return the names of files in uit/ ready to claim, oldest first."""

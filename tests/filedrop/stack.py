@@ -34,14 +34,14 @@ class Stack:
     ingest: IngestService
     root: Path
 
-    def file_drop(self, explain=None, store=None, payloads=None, **settings) -> FileDrop:
+    def file_drop(self, explain=None, ingest=None, store=None, payloads=None, **settings) -> FileDrop:
         """Build a file drop with fast test timings; keyword arguments override FileDropSettings fields.
 
-        ``store`` and ``payloads`` replace the hub's own for this file drop only, so a test
-        can hand it a wrapper that fails on purpose.
+        ``ingest``, ``store`` and ``payloads`` replace the hub's own for this file drop only,
+        so a test can hand it a wrapper that fails on purpose.
         """
-        return FileDrop(self.ingest, store or self.store, payloads or self.payloads, self.clock, self.root,
-                        FileDropSettings(**{**FAST, **settings}), explain=explain)
+        return FileDrop(ingest or self.ingest, store or self.store, payloads or self.payloads, self.clock,
+                        self.root, FileDropSettings(**{**FAST, **settings}), explain=explain)
 
     def folders(self, code: str) -> OrgFolders:
         return OrgFolders(self.root, code)

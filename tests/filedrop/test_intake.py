@@ -285,6 +285,29 @@ def test_claimed_leftover_finished_without_second_message(stack):
     assert [m.id for m in stack.filedrop_messages()] == [earlier.message_id]
 
 
+def test_report_left_by_crash_reused(stack):
+    gemeente = stack.folders(GEMEENTE)
+    drop = stack.file_drop()
+    drop.run_once()
+    claim = new_claim_name("fout.xml")
+    (gemeente.claimed / claim).write_bytes(schema_invalid_jw301()[0])
+    with open(gemeente.claimed / claim, "rb") as stream:
+        earlier = stack.ingest.submit(
+            Principal.organisation_software(GEMEENTE, Channel.FILEDROP),
+            Submission(stream, "fout.xml", source_ref=source_ref(GEMEENTE, claim)),
+        )
+    # a crashed process had written the report but not yet moved the file
+    (gemeente.rejected / "fout.xml.fout.json").write_text(json.dumps({"message_id": earlier.message_id}))
+
+    result = drop.run_once()
+
+    assert result.rejected == 1
+    assert listing(gemeente.rejected) == ["fout.xml", "fout.xml.fout.json"]
+    report = json.loads((gemeente.rejected / "fout.xml.fout.json").read_text(encoding="utf-8"))
+    assert report["message_id"] == earlier.message_id
+    assert report["code"] == "StUF055"
+
+
 def test_claimed_file_held_elsewhere_skipped(stack):
     gemeente = stack.folders(GEMEENTE)
     drop = stack.file_drop()
