@@ -11,6 +11,8 @@ A message another organisation owns is a plain 404, worded like any missing page
 
 from __future__ import annotations
 
+import json
+
 import falcon
 import structlog
 
@@ -53,12 +55,14 @@ CORE_STATUS = {NotFound: 404, NotAuthorised: 403, InvalidRequest: 400, Conflict:
 class PortalError(Exception):
     """An error to show the caller: HTTP ``status``, stable ``code`` and an untranslated ``detail`` msgid."""
 
-    def __init__(self, status: int, code: str, detail: str | None = None, params: dict | None = None):
+    def __init__(self, status: int, code: str, detail: str | None = None, params: dict | None = None,
+                 fields: dict[str, str] | None = None):
         super().__init__(code)
         self.status = status
         self.code = code
         self.detail = detail
         self.params = params or {}
+        self.fields = fields or {}  # form field -> untranslated message, for the API's "errors" member
 
 
 class LoginRequired(Exception):
@@ -95,8 +99,9 @@ class ErrorPages:
 
     def portal_error(self, req, resp, error: PortalError, params) -> None:
         _ = gettext_for(req.context.language)
-        detail = _(error.detail).format(**error.params) if error.detail else None
-        self._respond(req, resp, error.status, error.code, detail)
+        detail = _(error.detail) % error.params if error.detail else None
+        fields = {name: _(text) for name, text in error.fields.items()}
+        self._respond(req, resp, error.status, error.code, detail, fields=fields)
 
     def login_required(self, req, resp, error: LoginRequired, params) -> None:
         if is_api(req):
@@ -121,7 +126,8 @@ class ErrorPages:
         log.exception("web_request_failed", path=req.path, method=req.method, error=type(error).__name__)
         self._respond(req, resp, 500, "GGK500", None)
 
-    def _respond(self, req, resp, status: int, code: str, detail: str | None, headers=None) -> None:
+    def _respond(self, req, resp, status: int, code: str, detail: str | None, headers=None,
+                 fields: dict[str, str] | None = None) -> None:
         language = getattr(req.context, "language", "nl")
         req.context.language = language
         _ = gettext_for(language)
@@ -132,8 +138,11 @@ class ErrorPages:
             if name.lower() in ("allow", "retry-after", "www-authenticate"):
                 resp.set_header(name, value)
         if is_api(req):
+            problem = {"type": "about:blank", "title": title, "status": status, "code": code, "detail": text}
+            if fields:
+                problem["errors"] = fields
             resp.content_type = "application/problem+json"
-            resp.media = {"type": "about:blank", "title": title, "status": status, "code": code, "detail": text}
+            resp.text = json.dumps(problem, ensure_ascii=False)
             return
         resp.content_type = falcon.MEDIA_HTML
         resp.text = self._renderer.render(req, "error.html", title=title, detail=text, code=code, status=status)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import falcon
 
 from adapters.web.portal import Portal
-from adapters.web.resources import dashboard, health, mailbox, trace, upload
+from adapters.web.resources import api, dashboard, health, mailbox, trace, upload
 
 
 def add(app: falcon.App, portal: Portal) -> None:
@@ -20,4 +20,10 @@ def add(app: falcon.App, portal: Portal) -> None:
     app.add_route("/messages/{message_id}", trace.MessagePage(portal))
     app.add_route("/messages/{message_id}/file", mailbox.MessageFile(portal))
 
-    app.add_route("/api/messages", upload.UploadApi(portal))
+    app.add_route("/api/openapi.json", api.OpenApiDocument())
+    app.add_route("/api/session", api.SessionApi(portal))
+    app.add_route("/api/overview", api.OverviewApi(portal))
+    app.add_route("/api/messages", api.MessagesApi(portal))
+    app.add_route("/api/messages/{message_id}", api.MessageApi(portal))
+    app.add_route("/api/messages/{message_id}/file", mailbox.MessageFile(portal))
+    app.add_route("/api/downloads", api.DownloadsApi(portal))

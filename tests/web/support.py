@@ -70,6 +70,7 @@ class Hub:
 
 def build_hub(data_dir: Path, *, max_size: int | None = None, extra: dict | None = None) -> Hub:
     """Build the portal on a fresh SQLite hub with gemeenten 0384 and 0599 and aanbieder 42420001 (Jw, portal)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
     settings = load_settings(data_dir, environ={})
     settings.values["web"]["allow_http"] = Value(True, "test")
     if max_size is not None:
@@ -120,3 +121,45 @@ class WebClient:
 
 
 SESSION_COOKIES = (PLAIN_COOKIE, SECURE_COOKIE)
+
+
+BOUNDARY = "ggk-test-boundary-7f3a"
+
+
+def multipart(parts: list[tuple[str, str | None, bytes]]) -> tuple[bytes, dict[str, str]]:
+    """Encode (field, file name or None, content) parts as a multipart/form-data body and its headers."""
+    body = bytearray()
+    for name, filename, content in parts:
+        body += f"--{BOUNDARY}\r\n".encode()
+        if filename is None:
+            body += f'Content-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+        else:
+            quoted = filename.replace('"', "%22")
+            body += (f'Content-Disposition: form-data; name="{name}"; filename="{quoted}"\r\n'
+                     f"Content-Type: application/xml\r\n\r\n").encode("utf-8")
+        body += content + b"\r\n"
+    body += f"--{BOUNDARY}--\r\n".encode()
+    return bytes(body), {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+
+
+def upload_form(client: WebClient, files: list[tuple[str, bytes]], *, token: str | None = None) -> falcon.testing.Result:
+    """Post files the way the page's form does without JavaScript: the CSRF token as the first field."""
+    token = client.csrf_token() if token is None else token
+    body, headers = multipart([("csrf_token", None, token.encode())] + [("files", name, data) for name, data in files])
+    return client.post("/upload", body=body, headers=headers)
+
+
+def upload_api(client: WebClient, files: list[tuple[str, bytes]]) -> falcon.testing.Result:
+    """Post files to the API the way the page's script does: the CSRF token in a header."""
+    body, headers = multipart([("files", name, data) for name, data in files])
+    return client.post("/api/messages", body=body, headers={**headers, "X-CSRF-Token": client.csrf_token(),
+                                                             "Accept": "application/json"})
+
+
+def form(client: WebClient, path: str, fields: list[tuple[str, str]], *, token: str | None = None) -> falcon.testing.Result:
+    """Post a URL-encoded form with the CSRF token, as a browser does."""
+    from urllib.parse import urlencode
+
+    token = client.csrf_token() if token is None else token
+    body = urlencode([("csrf_token", token), *fields])
+    return client.post(path, body=body, headers={"Content-Type": "application/x-www-form-urlencoded"})

@@ -6,8 +6,6 @@ from contextlib import ExitStack
 
 import falcon
 
-from adapters.i18n.catalog import N_
-from adapters.web.errors import PortalError
 from adapters.web.portal import Portal, signed_in
 from adapters.web.uploads import check_request_size, read_files, result_dict, submit, upload_status
 
@@ -46,19 +44,3 @@ class UploadPage:
             max_files=config.max_upload_files, max_size=config.max_file_size,
             breadcrumbs=[(_("Overview"), "/"), (_("Send files"), "/upload")],
         )
-
-
-class UploadApi:
-    def __init__(self, portal: Portal):
-        self._portal = portal
-
-    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
-        status, results = receive_upload(self._portal, req)
-        if status == 400:
-            raise PortalError(400, "GGK400-NOFILE", N_("Choose at least one file to send."))
-        resp.status = status
-        resp.media = {
-            "results": results,
-            "accepted": sum(1 for result in results if result["status"] == "accepted"),
-            "rejected": sum(1 for result in results if result["status"] == "rejected"),
-        }
