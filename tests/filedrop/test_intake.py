@@ -223,6 +223,23 @@ def test_observed_change_restarts_wait(stack):
     assert third.accepted == 1
 
 
+def test_long_name_shortened_keeping_extension(stack):
+    drop = stack.file_drop()
+    gemeente = stack.folders(GEMEENTE)
+    drop.run_once()
+    name = "t" * 250 + ".xml"
+    (gemeente.outbox / name).write_bytes(jw301())
+
+    result = drop.run_once()
+
+    [sent] = listing(gemeente.sent)
+    assert result.accepted == 1
+    assert sent.endswith(".xml")
+    assert name.startswith(sent[:-4])
+    claim_prefix = 32 + len("__")  # the token and separator of the name in .ggk/claimed/
+    assert len(sent.encode()) <= 255 - claim_prefix - len(".fout.json")
+
+
 def test_hidden_temporary_and_folders_ignored(stack):
     drop = stack.file_drop()
     gemeente = stack.folders(GEMEENTE)
