@@ -37,10 +37,13 @@ def ggk_services() -> "ServiceSpec":
 def ggk_route_message(message_type: "MessageType", header: "Header", sender: str) -> str | None:
     """Choose the recipient of a validated message whose layout cannot name it alone.
 
-    Called during ingest after the header is read and before the recipient is looked up,
-    for every message type. ``sender`` is the code of the organisation that handed the file
-    in. Return the recipient's organisation code, or None to fall back to the message
-    type's ``fixed_recipient`` and then its header layout. The first non-None result wins.
+    Called during ingest after the header is read and the sender checked, before the
+    recipient is looked up; not called for a retour whose heen the hub holds, because that
+    retour goes back to the heen's sender. ``message_type`` is the file's declared type,
+    ``header`` its header values by path, and ``sender`` the code of the organisation that
+    handed the file in. Return the recipient's organisation code, or None to fall back to
+    the message type's ``fixed_recipient`` and then its header layout. The first non-None
+    result wins.
     """
 
 
@@ -50,9 +53,11 @@ def ggk_check_message(
 ) -> "Rejected | None":
     """Check the content of a schema-valid message beyond what its XSD can express.
 
-    Called during ingest after XSD validation and before routing. Return a ``Rejected``
-    with the field's code (or a documented ggk code) to refuse the message, or None to let
-    it pass. The first rejection returned wins. ``payload.open()`` reads the file again.
+    Called during ingest after XSD validation and the sender checks, before routing.
+    ``message_type`` is the file's declared type, ``header`` its header values by path, and
+    ``payload.open()`` reads the file again. Return a ``Rejected`` with the field's code (or
+    a documented ggk code) to refuse the message, or None to let it pass. The first
+    rejection returned wins.
     """
 
 
@@ -60,8 +65,10 @@ def ggk_check_message(
 def ggk_message_routed(message: "Message", header: "Header", payload: "PayloadSource") -> None:
     """Observe a message the hub has accepted and put in its recipient's mailbox.
 
-    Called after the acceptance is committed, once per message, for every plugin. The
-    Wlz service reads the BSNs of routed toewijzingen here. An exception in one observer
+    Called after the acceptance is committed, once per message, for every plugin.
+    ``message`` is the accepted message with its recipient and links, ``header`` its header
+    values by path, and ``payload.open()`` reads the stored file. The Wlz service reads the
+    BSNs of routed toewijzingen here. An implementation may name fewer arguments. An exception in one observer
     is logged with the message id and does not stop the other observers; the message
     stays accepted. The result is ignored.
     """

@@ -80,7 +80,7 @@ class PluginHost:
         return self._pm
 
     def plugin_names(self) -> list[str]:
-        return sorted(name for name, _ in self.pm.list_name_plugin())
+        return sorted(name for name, plugin in self.pm.list_name_plugin() if plugin is not None)
 
     def services(self) -> dict[str, ServiceSpec]:
         return dict(self._services)
@@ -101,9 +101,10 @@ class PluginHost:
         return self.pm.hook.ggk_check_message(message_type=message_type, header=header, payload=payload)
 
     def message_routed(self, message: Message, header: Header, payload: PayloadSource) -> None:
+        arguments = {"message": message, "header": header, "payload": payload}
         for impl in self.pm.hook.ggk_message_routed.get_hookimpls():
-            try:
-                impl.function(message=message, header=header, payload=payload)
+            try:  # like pluggy, pass only the arguments the implementation names
+                impl.function(**{name: arguments[name] for name in impl.argnames})
             except Exception:  # an observer must not undo an accepted message
                 log.exception("plugin_observer_failed", plugin=impl.plugin_name, message_id=message.id)
 

@@ -48,12 +48,20 @@ def main() -> None:
 
 
 def _register_plugin_commands() -> None:
-    """Let plugins add their own commands; a broken plugin does not stop the other commands."""
+    """Let plugins add their own commands; a broken plugin does not stop the other commands.
+
+    NOTE: this runs before the command line is parsed, so only ``$GGK_DATA_DIR``,
+    ``$GGK_CONFIG`` and ``$GGK_PLUGINS_DISABLED`` can switch a plugin's commands off.
+    """
+    import os
+
+    from config.settings import SettingsError, load_settings, resolve_data_dir
     from core.plugins import PluginError, PluginHost
 
     try:
-        host = PluginHost().load()
-    except PluginError as error:
+        settings = load_settings(resolve_data_dir(None, dict(os.environ)))
+        host = PluginHost(disabled=settings.get("plugins", "disabled")).load()
+    except (PluginError, SettingsError) as error:
         click.echo(f"ggk: plugins could not load: {error}", err=True)
         return
     host.add_cli_commands(cli)

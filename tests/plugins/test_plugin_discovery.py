@@ -54,13 +54,6 @@ def test_disabled_plugin_declares_nothing():
     assert host.pm.get_plugin("jw") is None
 
 
-PLUGIN_NAMES_BUG = (
-    "PluginHost.plugin_names lists pluggy's blocked names too: set_blocked() records the name "
-    "with plugin None and list_name_plugin() returns it"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=PLUGIN_NAMES_BUG)
 def test_disabled_plugin_is_not_listed():
     host = PluginHost(disabled={"jw"}).load()
 

@@ -232,10 +232,6 @@ def test_ggk_message_routed_failing_observer_keeps_acceptance(hub_with, toewijzi
     assert len(after.seen) == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "PluginHost.message_routed calls impl.function with all three keyword arguments instead of "
-    "the names the implementation declares (impl.argnames), so such an observer raises TypeError"
-))
 def test_ggk_message_routed_observer_may_take_fewer_arguments(hub_with, toewijzing):
     observer = MessageOnlyObserver()
     hub = hub_with(observer)

@@ -65,20 +65,7 @@ def test_hookspec_docstring_states_result(name):
         assert "return" in docstring.lower() or "result" in docstring.lower(), f"the docstring of {name} says nothing of its result"
 
 
-# NOTE: these docstrings do not yet name every argument; strict, so the mark must go once they do.
-ARGUMENTS_UNDOCUMENTED = {"ggk_route_message", "ggk_check_message", "ggk_message_routed"}
-
-
-def with_known_gaps(names: list[str]) -> list:
-    reason = "the hookspec docstring in core/hookspecs.py does not name all of its arguments"
-    return [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=reason)) if name in ARGUMENTS_UNDOCUMENTED
-        else name
-        for name in names
-    ]
-
-
-@pytest.mark.parametrize("name", with_known_gaps(HOOKS))
+@pytest.mark.parametrize("name", HOOKS)
 def test_hookspec_docstring_names_every_argument(name):
     docstring = inspect.getdoc(getattr(hookspecs, name)) or ""
     arguments = inspect.signature(getattr(hookspecs, name)).parameters
