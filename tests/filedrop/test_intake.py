@@ -7,6 +7,8 @@ import os
 import time
 from datetime import datetime
 
+import pytest
+
 from adapters.filedrop.files import open_locked
 from adapters.filedrop.layout import new_claim_name, source_ref
 from core.ingest import Submission
@@ -116,7 +118,7 @@ def test_report_carries_explanation(stack):
 
 
 def test_report_explained_by_catalog(stack):
-    catalog = __import__("pytest").importorskip("adapters.i18n.catalog")
+    catalog = pytest.importorskip("adapters.i18n.catalog")
     drop = stack.file_drop(explain=lambda code, params: catalog.explain_code(code, params, "nl"))
     gemeente = stack.folders(GEMEENTE)
     drop.run_once()
