@@ -1,7 +1,7 @@
 """Message records: history, lookups and mailbox listings (``accepting.py`` writes new messages).
 
-Every function works inside the caller's session and transaction; ``SqlStore`` opens
-and commits them.
+Every function works inside the caller's session and transaction, which ``SqlStore``
+opens and commits.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def events(session: Session, message_id: str) -> list[Event]:
 
 
 def add_event(session: Session, event: Event, status: State | None) -> None:
-    """Append ``event``; raise KeyError when its message does not exist."""
+    """Append ``event`` and, with ``status``, set the message's state. Raise KeyError for an unknown message."""
     if status is not None:
         changed = session.execute(
             update(MessageRow).where(MessageRow.id == event.message_id).values(status=status.value)

@@ -1,7 +1,7 @@
 """The hub's reference records: organisations with their enrolments, freezes and schema releases.
 
-Every function works inside the caller's session and transaction; ``SqlStore`` opens
-and commits them.
+Every function works inside the caller's session and transaction, which ``SqlStore``
+opens and commits.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def insert_organisation(session: Session, organisation: Organisation) -> None:
 
 
 def update_organisation(session: Session, organisation: Organisation) -> None:
-    """Replace name, OIN, active flag and enrolments; raise NotFound for an unknown code."""
+    """Replace name, OIN, active flag and enrolments. Raise NotFound for an unknown code."""
     changed = session.execute(
         update(OrganisationRow)
         .where(OrganisationRow.code == organisation.code)
@@ -122,7 +122,7 @@ def list_schema_sets(session: Session) -> list[SchemaSet]:
 
 
 def schema_files(session: Session, schema_set_id: str) -> dict[str, bytes]:
-    """Return the set's files by name; raise KeyError for an unknown set."""
+    """Return the set's files by name. Raise KeyError for an unknown set."""
     rows = session.execute(
         select(SchemaFileRow.name, SchemaFileRow.content)
         .where(SchemaFileRow.schema_set_id == schema_set_id)
@@ -139,5 +139,5 @@ def schema_activations(session: Session) -> list[SchemaActivation]:
 
 
 def schema_generation(session: Session) -> int:
-    """Return the number of activations ever recorded; activations are never deleted."""
+    """Return the number of activations recorded. No code path deletes one, so the number only grows."""
     return session.scalar(select(func.count()).select_from(SchemaActivationRow)) or 0

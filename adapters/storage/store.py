@@ -123,10 +123,10 @@ class SqlStore(Store):
     # -- messages ----------------------------------------------------------------------
 
     def accept(self, batch: list[Acceptance]) -> list[str | None]:
-        """Commit the batch in one transaction; an IntegrityError other than a duplicate rolls back all of it.
+        """Commit the batch in one transaction. An IntegrityError other than a duplicate rolls back all of it.
 
         A PostgreSQL deadlock or serialization failure rolls the batch back and runs it
-        again, up to ACCEPT_ATTEMPTS times in all; the payload writes are idempotent.
+        again, up to ACCEPT_ATTEMPTS times in all. Writing a payload twice does no harm.
         """
         if not batch:
             return []
@@ -142,7 +142,7 @@ class SqlStore(Store):
                 attempt += 1
 
     def _accept_once(self, batch: list[Acceptance]) -> list[str | None]:
-        """Write the batch in bulk; after an IntegrityError, write it again item by item."""
+        """Write the batch in bulk, or item by item after an IntegrityError."""
         try:
             with self._writing() as session:
                 return accepting.accept_batch(session, self._payloads, batch)
@@ -153,7 +153,7 @@ class SqlStore(Store):
             return [accepting.accept_item(session, self._payloads, item) for item in batch]
 
     def record_rejections(self, batch: list[Rejection]) -> None:
-        """Write the rejected messages in one transaction; their dedup keys are stored as NULL."""
+        """Write the rejected messages in one transaction, with NULL dedup keys."""
         if not batch:
             return
         with self._writing() as session:

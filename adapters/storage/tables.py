@@ -166,7 +166,7 @@ class MessageEventRow(Base):
 
 
 class DeliveryRow(Base):
-    """A push delivery; leased to one worker until ``lease_until``, finished at ``done_at``."""
+    """A push delivery, leased to one worker until ``lease_until`` and finished at ``done_at``."""
 
     __tablename__ = "deliveries"
     __table_args__ = (

@@ -26,7 +26,11 @@ MIGRATION_LOCK_ID = 0x67676B5F6D696772
 
 
 class SchemaNotCurrent(RuntimeError):
-    """Raised when the database's schema version differs from the one this code needs."""
+    """Raised when the database's schema version differs from the one this code needs.
+
+    The message states the problem. The caller adds how to migrate in its setting,
+    such as a CLI command that calls ``migrate()``.
+    """
 
     def __init__(self, message: str, *, current: tuple[str, ...], expected: tuple[str, ...]):
         super().__init__(message)
@@ -35,9 +39,9 @@ class SchemaNotCurrent(RuntimeError):
 
 
 def migrate(engine: Engine) -> None:
-    """Upgrade the database to the newest schema version; a current database is left as it is.
+    """Upgrade the database to the newest schema version. A current database is left as it is.
 
-    On PostgreSQL an advisory lock makes concurrent runs wait for each other; on SQLite
+    On PostgreSQL an advisory lock makes concurrent runs wait for each other. On SQLite
     the transaction starts with BEGIN IMMEDIATE, which does the same.
     """
     with engine.connect().execution_options(**{BEGIN_MODE_OPTION: "IMMEDIATE"}) as connection:
@@ -60,15 +64,14 @@ def check_schema_current(engine: Engine) -> None:
         return
 
     if not current:
-        problem = "has no ggk schema yet"
+        problem = "has no ggk schema yet, so it needs migrating"
     elif set(current) - set(_known_revisions()):
-        problem = f"is at schema version {', '.join(current)}, which this version of ggk does not know (a newer ggk migrated it)"
+        problem = (f"is at schema version {', '.join(current)}, which this ggk does not know: "
+                   f"a newer ggk migrated it, so run that version")
     else:
-        problem = f"is at schema version {', '.join(current)}, behind the version {', '.join(expected)} this code needs"
-    raise SchemaNotCurrent(
-        f"the database {problem}; run the database migration (adapters.storage.migrate) before starting the hub",
-        current=current, expected=expected,
-    )
+        problem = (f"is at schema version {', '.join(current)}, behind version {', '.join(expected)}, "
+                   f"so it needs migrating")
+    raise SchemaNotCurrent(f"the database {problem}", current=current, expected=expected)
 
 
 def expected_heads() -> tuple[str, ...]:

@@ -102,3 +102,17 @@ def test_postgresql_url_uses_psycopg():
 def test_unsupported_database_rejected():
     with pytest.raises(ValueError, match="unsupported database URL scheme"):
         create_engine_for("mysql://root@127.0.0.1/ggk")
+
+
+def test_older_version_is_not_current(engine):
+    if expected_heads() == ("0001",):
+        pytest.skip("only one schema version exists, so no database can be behind")
+    migrate(engine)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+
+    with pytest.raises(SchemaNotCurrent) as raised:
+        check_schema_current(engine)
+
+    assert raised.value.current == ("0001",)
+    assert "needs migrating" in str(raised.value)
