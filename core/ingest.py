@@ -12,6 +12,7 @@ No outcome says "accepted" before the commit that holds its rows and bytes has r
 
 from __future__ import annotations
 
+import io
 import uuid
 from datetime import datetime
 from dataclasses import dataclass, field
@@ -27,9 +28,9 @@ from core.model import Channel, Delivery, Event, Message, State
 from core.plugins import PluginHost
 from core.ports import Acceptance, Clock, PayloadStore, PayloadTooLarge, Rejection, StagedPayload, Store, StoredPayload
 from core.principal import Principal
-from core.schemas import SchemaCatalog
+from core.schemas import ActiveSchema, SchemaCatalog
 from core.tracking import Timeline
-from core.xmlread import read_message, sniff
+from core.xmlread import Sniffed, check_prolog, header_of, parse_small, read_message, root_name, sniff, validate_small
 
 log = structlog.get_logger(__name__)
 
@@ -102,8 +103,8 @@ class _Pending:
     staged: StagedPayload | None = None
     examined: Examined | None = None
     rejected: Rejected | None = None
-    heen_link: str | None = None
     existing: Message | None = None
+    recognised: Recognised | None = None
 
 
 class IngestService:
@@ -159,44 +160,65 @@ class IngestService:
     def _read_and_check(self, rules: RuleBook, principal: Principal, item: _Pending) -> None:
         sender = rules.sending_organisation(principal)
         item.message.sender = sender.code
-        item.staged = self._stage(item.submission)
+        item.staged, content = self._stage(item.submission)
         item.message.payload_hash = item.staged.sha256
         item.message.size = item.staged.size
 
-        recognised = self._recognise(rules, item.staged)
-        self._describe(item.message, recognised)
-        rules.refuse_frozen(recognised.message_type, self._clock.now())
-        header = self._validate(item, recognised)
-        item.examined = rules.examine(principal, sender, recognised, header, item.staged)
+        if content is not None:
+            header = self._check_small(rules, item, content)
+        else:
+            header = self._check_large(rules, item)
+        item.examined = rules.examine(principal, sender, item.recognised, header, item.staged)
         note = None if item.message.schema_set_id else "header checked only: no XSD installed for this release"
         item.timeline.step(State.VALIDATED, self._clock.now(), detail=note)
         self._apply(item.message, item.examined)
 
-    def _stage(self, submission: Submission) -> StagedPayload:
+    def _check_small(self, rules: RuleBook, item: _Pending, content: bytes) -> Header:
+        """Parse a file held in memory once: prolog, tree, type, freeze, XSD, header."""
+        check_prolog(io.BytesIO(content))
+        tree = parse_small(content)
+        item.recognised = self._recognise(rules, item.message, root_name(tree))
+        found = self._active_schema(item.message, item.recognised)
+        if found is not None:
+            validate_small(content, tree, found.schema)
+        return header_of(tree, item.recognised.namespace)
+
+    def _check_large(self, rules: RuleBook, item: _Pending) -> Header:
+        """Find the type from the first bytes, then validate the file with the streaming reader."""
+        with item.staged.open() as stream:
+            sniffed = sniff(stream)
+        item.recognised = self._recognise(rules, item.message, sniffed)
+        found = self._active_schema(item.message, item.recognised)
+        return read_message(
+            item.staged.path, item.recognised.namespace, found.schema if found else None,
+            xsd_path=found.xsd_path() if found else None, stream_threshold=0,
+        )
+
+    def _stage(self, submission: Submission) -> tuple[StagedPayload, bytes | None]:
+        """Stage the bytes; return a copy of them too when the file is small enough to parse in memory."""
         limit = self.settings.max_size
         if submission.declared_size is not None and submission.declared_size > limit:
             raise _too_large(submission.declared_size, limit)
+        recorder = _Recorder(submission.stream, self.settings.stream_threshold)
         try:
-            staged = self._payloads.stage(submission.stream, limit)
+            staged = self._payloads.stage(recorder, limit)
         except PayloadTooLarge:
             raise _too_large(None, limit) from None
         if staged.size == 0:
             self._payloads.discard(staged)
             raise Rejected(codes.GGK001, "the file is empty")
-        return staged
+        return staged, recorder.content()
 
-    def _recognise(self, rules: RuleBook, staged: StagedPayload) -> Recognised:
-        with staged.open() as stream:
-            sniffed = sniff(stream)
-        return rules.recognise(sniffed)
-
-    def _describe(self, message: Message, recognised: Recognised) -> None:
+    def _recognise(self, rules: RuleBook, message: Message, sniffed: Sniffed) -> Recognised:
+        recognised = rules.recognise(sniffed)
         message.service = recognised.message_type.service
         message.message_type = recognised.message_type.code
         message.release = recognised.namespace.release_key
         message.direction = recognised.message_type.direction
+        rules.refuse_frozen(recognised.message_type, self._clock.now())
+        return recognised
 
-    def _validate(self, item: _Pending, recognised: Recognised) -> Header:
+    def _active_schema(self, message: Message, recognised: Recognised) -> ActiveSchema | None:
         found = self._catalog.schema_for(recognised.namespace.namespace, refresh=False)
         if found is None and self.settings.validation != "header":
             label = recognised.namespace.release_label
@@ -206,13 +228,8 @@ class IngestService:
                 f"an operator imports it with 'ggk schemas import'",
                 params={"release": label, "namespace": recognised.namespace.namespace},
             )
-        item.message.schema_set_id = found.schema_set_id if found else None
-        large = item.staged.size > self.settings.stream_threshold
-        return read_message(
-            item.staged.path, recognised.namespace, found.schema if found else None,
-            xsd_path=found.xsd_path() if found and large else None,
-            stream_threshold=self.settings.stream_threshold,
-        )
+        message.schema_set_id = found.schema_set_id if found else None
+        return found
 
     def _apply(self, message: Message, examined: Examined) -> None:
         message.bericht_code = examined.bericht_code
@@ -326,6 +343,27 @@ class IngestService:
             message.id, "accepted", message.filename, message_type=message.message_type,
             recipient=message.recipient, heen_id=message.heen_id, heen_unknown=message.heen_unknown,
         )
+
+
+class _Recorder:
+    """Pass reads through and keep a copy of the bytes, until they exceed ``capacity``."""
+
+    def __init__(self, stream: BinaryIO, capacity: int):
+        self._stream = stream
+        self._capacity = capacity
+        self._kept: bytearray | None = bytearray()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        if self._kept is not None:
+            if len(self._kept) + len(data) > self._capacity:
+                self._kept = None
+            else:
+                self._kept += data
+        return data
+
+    def content(self) -> bytes | None:
+        return bytes(self._kept) if self._kept is not None else None
 
 
 def _scoped_reference(principal: Principal, reference: str | None) -> str | None:

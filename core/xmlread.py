@@ -7,6 +7,7 @@ reader (``core.streaming``), so memory stays flat for a 25 MiB declaratie.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,12 @@ class Sniffed:
 
 def sniff(stream: BinaryIO) -> Sniffed:
     """Read the start of a file: refuse a BOM, a non-UTF-8 encoding or a DOCTYPE, find the root."""
+    head = check_prolog(stream)
+    return _find_root(head, stream)
+
+
+def check_prolog(stream: BinaryIO) -> bytes:
+    """Refuse an empty file, a BOM, a non-UTF-8 encoding or a DOCTYPE; return the bytes read."""
     head = stream.read(SNIFF_BYTES)
     if not head:
         raise Rejected(codes.GGK001, "the file is empty")
@@ -58,8 +65,7 @@ def sniff(stream: BinaryIO) -> Sniffed:
             params={"encoding": encoding},
         )
 
-    head = _read_prolog(head, stream)
-    return _find_root(head, stream)
+    return _read_prolog(head, stream)
 
 
 PROLOG_LIMIT = 1024 * 1024
@@ -136,6 +142,32 @@ def _position(error: etree.XMLSyntaxError) -> tuple[int | None, int | None]:
     return (line or None, column or None)
 
 
+def parse_small(content: bytes) -> etree._ElementTree:
+    """Parse a small file held in memory; raise Rejected when it is not well-formed or has a DTD."""
+    try:
+        root = etree.fromstring(content, etree.XMLParser(**hardened_options()))
+    except etree.XMLSyntaxError as error:
+        raise syntax_rejection(error) from None
+    tree = root.getroottree()
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise Rejected(codes.GGK003, "the file contains a DOCTYPE; DTDs and entities are not allowed")
+    return tree
+
+
+def validate_small(content: bytes, tree: etree._ElementTree, schema: "etree.XMLSchema") -> None:
+    """Raise Rejected (StUF055 with the first XSD error's line and column) unless ``tree`` is valid."""
+    _validate_tree(content, tree, schema)
+
+
+def root_name(tree: etree._ElementTree) -> Sniffed:
+    qname = etree.QName(tree.getroot())
+    return Sniffed(qname.namespace, qname.localname)
+
+
+def header_of(tree: etree._ElementTree, namespace: NamespaceInfo) -> Header:
+    return _header_from_tree(tree.getroot(), namespace)
+
+
 def read_message(
     path: Path,
     namespace: NamespaceInfo,
@@ -167,14 +199,14 @@ def read_message(
     return _header_from_tree(tree.getroot(), namespace)
 
 
-def _validate_tree(path: Path, tree: etree._ElementTree, schema: "etree.XMLSchema") -> None:
+def _validate_tree(source: "Path | bytes", tree: etree._ElementTree, schema: "etree.XMLSchema") -> None:
     try:
         valid = schema.validate(tree)
     except etree.XMLSchemaValidateError as error:  # e.g. an unexpanded entity reference
         raise Rejected(codes.STUF055, f"the file could not be validated: {error}") from None
     if not valid:
         first = schema.error_log[0]
-        raise schema_rejection(path, first.line, first.message)
+        raise schema_rejection(source, first.line, first.message)
 
 
 def _streaming_rejection(path: Path, failure: "streaming.Failure") -> Rejected:
@@ -225,24 +257,26 @@ def read_header(path: Path, namespace: NamespaceInfo) -> Header:
     return header
 
 
-def schema_rejection(path: Path, line: int | None, message: str) -> Rejected:
+def schema_rejection(source: "Path | bytes", line: int | None, message: str) -> Rejected:
     return Rejected(
         codes.STUF055,
         f"the file does not match its XSD: {message}",
         line=line or None,
-        column=_column_of(path, line or 0, message),
+        column=_column_of(source, line or 0, message),
         params={"xsd_error": message},
     )
 
 
-def _column_of(path: Path, line: int, message: str) -> int | None:
+def _column_of(source: "Path | bytes", line: int, message: str) -> int | None:
     """Return the 1-based column of the named element's start tag on ``line``."""
     match = ELEMENT_IN_MESSAGE.search(message)
     if not match or not line:
         return None
-    with open(path, "rb") as stream:
-        for number, text in enumerate(stream, start=1):
+    start_tag = re.compile(rb"<([A-Za-z0-9_.-]+:)?" + re.escape(match.group(1).encode()) + rb"[\s>/]")
+    lines = io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")
+    with lines:
+        for number, text in enumerate(lines, start=1):
             if number == line:
-                found = re.search(rb"<([A-Za-z0-9_.-]+:)?" + re.escape(match.group(1).encode()) + rb"[\s>/]", text)
+                found = start_tag.search(text)
                 return found.start() + 1 if found else None
     return None
