@@ -35,6 +35,21 @@ def _known_services(plugins: PluginHost) -> set[str]:
     return set(plugins.services())
 
 
+def _file_drop(settings: Settings, ingest, store, payloads, clock):
+    from adapters.filedrop import FileDrop, FileDropSettings
+    from adapters.i18n import explain_code
+
+    options = FileDropSettings(
+        settle_seconds=settings.get("filedrop", "settle_seconds"),
+        poll_seconds=settings.get("filedrop", "poll_seconds"),
+        lease_seconds=settings.get("filedrop", "lease_seconds"),
+        batch_size=settings.get("ingest", "batch_size"),
+    )
+    language = settings.get("ui", "language")
+    return FileDrop(ingest, store, payloads, clock, settings.path("filedrop"), options,
+                    explain=lambda code, params: explain_code(code, params, language))
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
@@ -56,6 +71,7 @@ class Container(containers.DeclarativeContainer):
     organisations = providers.Singleton(OrganisationService, store, providers.Callable(_known_services, plugins))
     freezes = providers.Singleton(FreezeService, store, plugins, clock)
     mailbox = providers.Singleton(MailboxService, store, payloads, clock)
+    file_drop = providers.Singleton(_file_drop, settings, ingest, store, payloads, clock)
 
 
 def build_container(settings: Settings) -> Container:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -170,3 +172,20 @@ def test_demo_without_schemas_says_header_only(tmp_path):
 
     assert result.exit_code == 0, result.output
     assert "NIET tegen de XSD" in result.output
+
+
+def test_filedrop_once_moves_a_file_through(ggk, ijw, tmp_path):
+    prepare(ggk, ijw)
+    ggk("org", "enrol", "0384", "--dienst", "jw", "--channel", "filedrop")
+    ggk("filedrop", "--once")
+    outbox = tmp_path / "hub" / "filedrop" / "0384" / "uit"
+    (outbox / "JW301.xml").write_bytes((ijw / "berichten" / "JW301.xml").read_bytes())
+    old = time.time() - 60  # settled long ago
+    os.utime(outbox / "JW301.xml", (old, old))
+
+    report = json.loads(ggk("filedrop", "--once", "--json").output)
+
+    assert report["accepted"] == 1
+    assert report["delivered"] == 1
+    assert (tmp_path / "hub" / "filedrop" / "0384" / "verzonden" / "JW301.xml").exists()
+    assert len(list((tmp_path / "hub" / "filedrop" / "42420001" / "in").glob("JW301_*.xml"))) == 1
