@@ -42,7 +42,7 @@ class AuditLog:
         """Append a record; ``principal`` None stands for an anonymous caller such as a login attempt."""
         record = AuditRecord(
             at=self._clock.now(), event=event,
-            actor=principal.describe() if principal is not None else ANONYMOUS,
+            actor=_actor(principal),
             organisation=organisation,
             actor_user_id=principal.user if principal is not None else None,
             subject_user_id=subject_user_id, message_id=message_id, signup_id=signup_id, details=details,
@@ -66,7 +66,7 @@ class AuditLog:
         """Return one page of records the principal may read, newest first.
 
         A hub operator reads every record; a gebruikersbeheerder reads the records of
-        their own organisation, whatever ``query.organisation`` asks for.
+        their own organisation, whatever ``query.organisation`` requests.
         """
         query = query or AuditQuery()
         scope = rules.audit_scope(principal)
@@ -78,3 +78,12 @@ class AuditLog:
         next_before = page[-1].id if len(rows) > limit else None
         log.info("audit_read", actor=principal.describe(), organisation=query.organisation, count=len(page))
         return AuditPage(page, next_before)
+
+
+def _actor(principal: Principal | None) -> str:
+    """Return the audit label of the caller; one without user, organisation or role is anonymous."""
+    if principal is None:
+        return ANONYMOUS
+    if principal.user is None and principal.organisation is None and not principal.roles:
+        return f"{ANONYMOUS}/{principal.channel.value}"
+    return principal.describe()

@@ -1,7 +1,7 @@
 """Passwords, random tokens, recovery codes and TOTP codes: creating and checking them.
 
 Clear values never leave this module in a log line. Tokens and recovery codes carry
-enough entropy (256 and 80 bits) that one SHA-256 pass protects them at rest, while
+enough entropy (256 and about 79 bits) that one SHA-256 pass protects them at rest, while
 passwords, chosen by people, get argon2id.
 """
 

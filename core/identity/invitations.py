@@ -1,6 +1,6 @@
 """Invitations: one-time links with which an invited person sets a username and password.
 
-The link holds a random token. The hub stores only its SHA-256, so the link is shown to
+The link contains a random token. The hub stores only its SHA-256, so the link is shown to
 the inviting user (and e-mailed when a mailer is configured) and cannot be shown again.
 A new invitation for the same account revokes the earlier ones. The link expires after
 ``invitation_valid`` (72 hours by default). Accepting it for an active account sets a
@@ -43,7 +43,7 @@ class IssuedInvitation:
 
 @dataclass(frozen=True)
 class InvitationView:
-    """What the acceptance form shows before the invitee sets a password."""
+    """The invitation details the acceptance form shows before the invitee sets a password."""
 
     username: str | None  # None: the invitee chooses one
     organisation: str | None

@@ -3,8 +3,8 @@
 1. ``verify_password(username, password)`` returns a short-lived login token and
    whether the user still has to enrol a TOTP app.
 2a. First login: ``start_totp_enrolment(login_token)`` returns the provisioning URI
-    (for a QR code) and the secret once; ``finish_totp_enrolment(login_token, code)``
-    confirms it and returns the session with ten recovery codes, shown once.
+    (for a QR code) and the secret, shown once. ``finish_totp_enrolment(login_token,
+    code)`` confirms it and returns the session with ten recovery codes, shown once.
 2b. Later logins: ``verify_second_factor(login_token, code)`` takes a TOTP code or a
     recovery code and returns the session.
 

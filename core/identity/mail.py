@@ -6,7 +6,7 @@ from datetime import datetime
 
 
 def invitation_mail(link: str, expires_at: datetime, organisation: str | None) -> tuple[str, str]:
-    """Return the subject and plain-text body of an invitation; the body holds the one-time link."""
+    """Return the subject and plain-text body of an invitation; the body contains the one-time link."""
     until = expires_at.strftime("%Y-%m-%d %H:%M UTC")
     where = f" voor organisatie {organisation}" if organisation else " als beheerder van het knooppunt"
     where_en = f" for organisation {organisation}" if organisation else " as a hub operator"

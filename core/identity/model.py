@@ -2,8 +2,8 @@
 sign-up applications and audit records.
 
 None of these objects carries a password, TOTP secret, recovery code or session token in
-clear text: the store keeps hashes (and the TOTP secret sealed), and the clear values
-exist only in the results that hand them to the person once.
+clear text. The store keeps hashes, and the TOTP secret sealed. The clear values exist
+only in the results that hand them to the person once.
 """
 
 from __future__ import annotations

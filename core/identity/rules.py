@@ -10,8 +10,8 @@ The rules, checked by every identity use case:
   accounts whose roles they could have granted: gebruiker and productbeheerder. So a
   gebruikersbeheerder cannot create, change or disable another gebruikersbeheerder;
   the hub operator appoints those (at sign-up approval or later).
-- Whoever may manage an organisation's accounts may grant (service, action) pairs for
-  the services that organisation is enrolled for, and no others.
+- A principal that may manage an organisation's accounts may grant (service, action)
+  pairs for the services that organisation is enrolled for, and no others.
 - Nobody changes their own roles, grants or status.
 - Organisation software (a principal without a user) manages no accounts.
 """

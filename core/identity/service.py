@@ -1,4 +1,4 @@
-"""One object that holds the identity use cases, built by the composition root."""
+"""The identity use cases in one object, built by the composition root."""
 
 from __future__ import annotations
 
