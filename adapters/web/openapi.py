@@ -261,7 +261,7 @@ PATHS = {
     "/api/messages/{message_id}/file": {"get": {
         "summary": "Download the message file; the recipient's download marks it downloaded.",
         "parameters": [MESSAGE_ID],
-        "responses": {"200": {"description": "The file.", "content": {"application/xml": {"schema": {"type": "string"}}}},
+        "responses": {"200": {"description": "The file.", "content": {"application/xml": {}}},
                       "404": _problem("No such message or file (GGK404)."), "401": UNSIGNED},
     }},
     "/api/downloads": {"post": {
@@ -270,7 +270,7 @@ PATHS = {
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
             "type": "object", "required": ["ids"],
             "properties": {"ids": {"type": "array", "minItems": 1, "maxItems": 200, "items": {"type": "string"}}}}}}},
-        "responses": {"200": {"description": "The ZIP.", "content": {"application/zip": {"schema": {"type": "string"}}}},
+        "responses": {"200": {"description": "The ZIP.", "content": {"application/zip": {}}},
                       "400": _problem("No or too many ids."), "404": _problem("None of the messages is visible."),
                       "401": UNSIGNED, "403": FORBIDDEN},
     }},
