@@ -1,5 +1,8 @@
 """Engine factory for the two supported databases: SQLite files and PostgreSQL (psycopg 3).
 
+PostgreSQL connections set ``synchronous_commit`` on, whatever the server's default,
+so a commit has reached the disk when it returns.
+
 SQLite connections run in WAL mode with ``synchronous=FULL``, so a commit is on disk
 when it returns, with foreign keys enforced and a busy timeout for waiting on another
 process's write lock. SQLAlchemy, not the ``sqlite3`` module, emits BEGIN. This makes
@@ -45,7 +48,20 @@ def is_sqlite(bind: Engine | Connection) -> bool:
 def _postgres_engine(url: URL, echo: bool) -> Engine:
     if url.drivername != POSTGRES_DRIVER:
         url = url.set(drivername=POSTGRES_DRIVER)
-    return create_engine(url, pool_pre_ping=True, echo=echo)
+    engine = create_engine(url, pool_pre_ping=True, echo=echo)
+
+    @event.listens_for(engine, "connect")
+    def require_durable_commits(dbapi_connection: Any, _record: Any) -> None:
+        # A server configured with synchronous_commit=off could lose the last commits
+        # in a crash, and with them accepted messages whose payloads are stored inline.
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        try:
+            dbapi_connection.execute("SET synchronous_commit TO on")
+        finally:
+            dbapi_connection.autocommit = autocommit
+
+    return engine
 
 
 def _sqlite_engine(url: URL, busy_timeout_ms: int, echo: bool) -> Engine:

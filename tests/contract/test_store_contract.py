@@ -409,7 +409,7 @@ def test_events_of_unknown_message_empty(store_env):
 
 
 def _mailbox(store, payloads) -> dict[str, object]:
-    """Accept a small mailbox for aanbieder 42420001 and one rejection; return the messages by name."""
+    """Accept a small mailbox for aanbieder 42420001 and one rejection, and return the messages by name."""
     found = {
         "wmo_old": message(received_at=at(10), identificatie="A1"),
         "wmo_new": message(received_at=at(30), identificatie="A2"),

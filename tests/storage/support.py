@@ -67,7 +67,7 @@ def message(**fields) -> Message:
 
 
 def retour_for(heen: Message, **fields) -> Message:
-    """Build the WMO302 retour that answers ``heen``, sent back by its recipient."""
+    """Build the WMO302 retour for ``heen``, sent back by the heen's recipient."""
     values = dict(
         sender=heen.recipient,
         recipient=heen.sender,
@@ -109,7 +109,7 @@ def acceptance(payloads: PayloadStore, item: Message, *, content: bytes | None =
 
 
 def rejection(payloads: PayloadStore | None, item: Message, code: str = "StUF055") -> Rejection:
-    """Build the rejection of ``item``; without ``payloads`` its bytes are not kept."""
+    """Build the rejection of ``item``. Without ``payloads`` its bytes are not kept."""
     staged = stage(payloads) if payloads is not None else None
     item = replace(item, status=State.REJECTED, dedup_key=None, reject_code=code, reject_detail="invalid",
                    payload_hash=staged.sha256 if staged else None)

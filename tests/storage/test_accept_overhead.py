@@ -1,8 +1,8 @@
 """Storage overhead of accept(): 1,000 small (7 KB) acceptances in batches of 100.
 
 Run with ``-s`` to see the numbers. The target is about 0.3 ms per file with small
-payloads inline; the assertion only guards against gross regressions (such as an fsync
-per file), because shared CI machines vary too much for a tight bound.
+payloads inline. The assertion only guards against gross regressions, such as an
+fsync per file, because shared CI machines vary too much for a tight bound.
 """
 
 from __future__ import annotations

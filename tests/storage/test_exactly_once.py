@@ -39,7 +39,7 @@ def release(*workers: subprocess.Popen) -> None:
 
 
 def result_of(worker: subprocess.Popen) -> tuple[dict, str]:
-    """Wait for the worker; return its JSON result and its log lines."""
+    """Wait for the worker and return its JSON result and its log lines."""
     stdout, stderr = worker.communicate(timeout=TIMEOUT_SECONDS)
     assert worker.returncode == 0, stderr
     return json.loads(stdout.strip().splitlines()[-1]), stderr

@@ -6,6 +6,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
 
 from adapters.storage import SchemaNotCurrent, check_schema_current, create_engine_for, migrate
 from adapters.storage.tables import Base
@@ -90,6 +91,17 @@ def test_sqlite_connection_settings(sqlite_url):
     engine.dispose()
 
     assert settings == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "busy_timeout": 1234}
+
+
+def test_postgresql_commits_are_synchronous(pg_url):
+    relaxed = make_url(pg_url).update_query_dict({"options": "-csynchronous_commit=off"})
+    engine = create_engine_for(relaxed.render_as_string(hide_password=False))
+
+    with engine.connect() as connection:
+        setting = connection.exec_driver_sql("SHOW synchronous_commit").scalar()
+    engine.dispose()
+
+    assert setting == "on"
 
 
 def test_postgresql_url_uses_psycopg():
