@@ -1,0 +1,1 @@
+"""Mail adapter: the ``core.identity.ports.Mailer`` port over SMTP."""
