@@ -63,7 +63,8 @@ class Container(containers.DeclarativeContainer):
     store = providers.Singleton(SqlStore, engine, payloads)
 
     catalog = providers.Singleton(
-        SchemaCatalog, store, clock, cache_dir=providers.Callable(lambda s: s.path("cache") / "schemas", settings)
+        SchemaCatalog, store, clock, cache_dir=providers.Callable(lambda s: s.path("cache") / "schemas", settings),
+        bundled=plugins.provided.bundled_xsd,
     )
     ingest = providers.Singleton(
         IngestService, store, payloads, plugins, catalog, clock, providers.Callable(_ingest_settings, settings)

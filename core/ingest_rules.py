@@ -93,18 +93,18 @@ class RuleBook:
         return organisation
 
     def recognise(self, sniffed: Sniffed) -> Recognised:
-        if sniffed.local_name != "Bericht":
+        if sniffed.local_name != "Bericht" and sniffed.namespace not in self._plugins.exact_namespaces():
             raise Rejected(codes.GGK004, f"the root element is {sniffed.local_name}, not an iStandaarden Bericht",
                            params={"namespace": sniffed.namespace or ""})
+        found = self._plugins.recognise(sniffed.namespace)
+        if found is not None:
+            return Recognised(found[1], found[0])
         namespace = parse_namespace(sniffed.namespace)
         if namespace is None:
             raise Rejected(codes.GGK004, f"no service handles the namespace {sniffed.namespace or '(none)'}",
                            params={"namespace": sniffed.namespace or ""})
-        message_type = self._plugins.message_type_for(namespace)
-        if message_type is None:
-            raise Rejected(codes.GGK004, f"no service handles {namespace.name.upper()} of {namespace.release_label}",
-                           params={"namespace": namespace.namespace})
-        return Recognised(namespace, message_type)
+        raise Rejected(codes.GGK004, f"no service handles {namespace.name.upper()} of {namespace.release_label}",
+                       params={"namespace": namespace.namespace})
 
     def refuse_frozen(self, message_type: MessageType, now: datetime) -> None:
         for freeze in self._lookups.freezes():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from core.model import Direction, OrgKind
 
@@ -132,6 +133,11 @@ class MessageType:
     sender_kind: which kind of organisation sends it.
     fixed_sender / fixed_recipient: a chain partner that always sends or receives this
         type (the CAK for iEb), by organisation code.
+    namespace: for a format outside the iStandaarden namespace scheme (a format the hub
+        defines itself, such as the Pgb messages), the exact root namespace; with
+        ``release`` it stands in for the standard and release read from the namespace.
+    bundled_xsd: an XSD shipped inside the plugin, used when no schema set installed by
+        the operator covers ``namespace``.
     """
 
     code: str
@@ -146,6 +152,15 @@ class MessageType:
     fixed_sender: str | None = None
     fixed_recipient: str | None = None
     description: str = ""
+    namespace: str | None = None
+    release: str | None = None
+    bundled_xsd: "Path | None" = None
+
+    def namespace_info(self) -> NamespaceInfo | None:
+        """Return the namespace description of a type with an exact ``namespace``, else None."""
+        if self.namespace is None:
+            return None
+        return NamespaceInfo(self.namespace, self.standards[0], self.release or "1_0", self.namespace_name)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import pluggy
@@ -11,7 +12,7 @@ import structlog
 from core import hookspecs
 from core.errors import GgkError, Rejected
 from core.header import Header
-from core.messagetypes import MessageType, NamespaceInfo, ServiceSpec
+from core.messagetypes import MessageType, NamespaceInfo, ServiceSpec, parse_namespace
 from core.model import Message
 from core.ports import PayloadSource
 
@@ -38,6 +39,7 @@ class PluginHost:
         self._services: dict[str, ServiceSpec] = {}
         self._by_namespace: dict[tuple[str, str], MessageType] = {}
         self._by_code: dict[str, MessageType] = {}
+        self._by_exact_namespace: dict[str, MessageType] = {}
 
     def load(self) -> "PluginHost":
         pm = pluggy.PluginManager(hookspecs.PROJECT)
@@ -70,6 +72,11 @@ class PluginHost:
         if message_type.code in self._by_code:
             raise PluginError(f"message type {message_type.code} is declared twice")
         self._by_code[message_type.code] = message_type
+        if message_type.namespace is not None:
+            if message_type.namespace in self._by_exact_namespace:
+                raise PluginError(f"namespace {message_type.namespace} is declared twice")
+            self._by_exact_namespace[message_type.namespace] = message_type
+            return
         for standard in message_type.standards:
             self._by_namespace[(standard, message_type.namespace_name)] = message_type
 
@@ -93,6 +100,25 @@ class PluginHost:
 
     def message_type_for(self, namespace: NamespaceInfo) -> MessageType | None:
         return self._by_namespace.get((namespace.standard, namespace.name))
+
+    def recognise(self, namespace: str | None) -> tuple[MessageType, NamespaceInfo] | None:
+        """Return the message type a root namespace belongs to, with its namespace description."""
+        exact = self._by_exact_namespace.get(namespace or "")
+        if exact is not None:
+            return exact, exact.namespace_info()
+        info = parse_namespace(namespace)
+        if info is None:
+            return None
+        message_type = self.message_type_for(info)
+        return (message_type, info) if message_type is not None else None
+
+    def exact_namespaces(self) -> set[str]:
+        return set(self._by_exact_namespace)
+
+    def bundled_xsd(self, namespace: str) -> Path | None:
+        """Return the XSD a plugin ships for an exact namespace, if any."""
+        message_type = self._by_exact_namespace.get(namespace)
+        return message_type.bundled_xsd if message_type is not None else None
 
     def route(self, message_type: MessageType, header: Header, sender: str) -> str | None:
         return self.pm.hook.ggk_route_message(message_type=message_type, header=header, sender=sender)

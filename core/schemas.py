@@ -7,6 +7,7 @@ import shutil
 import threading
 import uuid
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,12 +96,15 @@ class ActiveSchema:
     """The compiled XSD active for one namespace, and where its files lie on disk."""
 
     schema: etree.XMLSchema
-    schema_set_id: str
+    schema_set_id: str  # an imported set's id, or "bundled:<hash>" for a plugin's own XSD
     file_name: str
     _catalog: "SchemaCatalog"
+    folder: Path | None = None  # where a bundled XSD lies
 
     def xsd_path(self) -> Path:
         """Write the set's files to the cache folder (once) and return the message XSD's path."""
+        if self.folder is not None:
+            return self.folder / self.file_name
         return self._catalog.materialise(self.schema_set_id) / self.file_name
 
 
@@ -111,10 +115,14 @@ class SchemaCatalog:
     hub process takes effect in the others at their next file.
     """
 
-    def __init__(self, store: Store, clock: Clock, cache_dir: Path | None = None):
+    def __init__(
+        self, store: Store, clock: Clock, cache_dir: Path | None = None,
+        bundled: "Callable[[str], Path | None] | None" = None,
+    ):
         self._store = store
         self._clock = clock
         self._cache_dir = cache_dir
+        self._bundled = bundled
         self._lock = threading.Lock()
         self._generation = -1
         self._active: dict[str, str] = {}
@@ -166,7 +174,7 @@ class SchemaCatalog:
             self._refresh()
         set_id = self._active.get(namespace)
         if set_id is None:
-            return None
+            return self._bundled_schema(namespace)
         key = f"{set_id} {namespace}"
         with self._lock:
             active = self._compiled.get(key)
@@ -174,6 +182,22 @@ class SchemaCatalog:
                 files = self._store.schema_files(set_id)
                 name = message_namespaces(files)[namespace]
                 active = ActiveSchema(compile_schema(name, files), set_id, name, self)
+                self._compiled[key] = active
+        return active
+
+    def _bundled_schema(self, namespace: str) -> ActiveSchema | None:
+        """Compile the XSD a plugin ships for ``namespace``, when no installed set covers it."""
+        path = self._bundled(namespace) if self._bundled else None
+        if path is None:
+            return None
+        key = f"bundled {namespace}"
+        with self._lock:
+            active = self._compiled.get(key)
+            if active is None:
+                files = {p.name: p.read_bytes() for p in path.parent.glob("*.xsd")}
+                digest = hashlib.sha256(b"".join(files[name] for name in sorted(files))).hexdigest()
+                active = ActiveSchema(compile_schema(path.name, files), f"bundled:{digest[:28]}", path.name, self,
+                                      folder=path.parent)
                 self._compiled[key] = active
         return active
 

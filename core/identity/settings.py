@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -25,3 +26,21 @@ class IdentitySettings:
     def invitation_link(self, token: str) -> str:
         """Return the portal address where the invitee accepts the invitation."""
         return f"{self.portal_url.rstrip('/')}/invitations/{token}"
+
+    @classmethod
+    def from_section(cls, section: dict[str, Any]) -> "IdentitySettings":
+        """Build from the ``[identity]`` settings section; a missing key keeps its default."""
+        defaults = cls()
+        return cls(
+            max_failed_logins=int(section.get("max_failed_logins", defaults.max_failed_logins)),
+            failure_window=_minutes(section, "failure_window_minutes", defaults.failure_window),
+            lockout=_minutes(section, "lockout_minutes", defaults.lockout),
+            session_idle=_minutes(section, "session_idle_minutes", defaults.session_idle),
+            session_absolute=_minutes(section, "session_absolute_minutes", defaults.session_absolute),
+            invitation_valid=_minutes(section, "invitation_minutes", defaults.invitation_valid),
+            portal_url=str(section.get("portal_url", defaults.portal_url)),
+        )
+
+
+def _minutes(section: dict[str, Any], key: str, default: timedelta) -> timedelta:
+    return timedelta(minutes=float(section[key])) if key in section else default
