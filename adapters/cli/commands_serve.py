@@ -47,5 +47,9 @@ def serve(context: CliContext, host: str | None, port: int | None, threads: int 
 
 
 def identity_wiring(container) -> dict:
-    """Return the session gateway and login component of the identity adapter, when the container has them."""
-    return {}
+    """Return the identity component for the portal's login, when the container provides one."""
+    provider = getattr(container, "identity", None)
+    if provider is None:
+        click.echo("ggk: warning: no identity component is configured, so nobody can log in to the portal.", err=True)
+        return {}
+    return {"identity": provider()}

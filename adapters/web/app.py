@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.web.config import WebConfig, web_config
 from adapters.web.errors import ErrorPages
+from adapters.web.identity import IdentitySessions
 from adapters.web.portal import Portal
 from adapters.web.presentation import TEMPLATE_GLOBALS
 from adapters.web.rendering import LanguageMiddleware, Renderer
@@ -74,7 +75,9 @@ def create_app(container, settings: Settings, *, sessions: SessionGateway | None
                identity=None) -> falcon.App:
     """Build the WSGI app; ``sessions`` and ``identity`` come from the identity component."""
     config = web_config(settings)
-    portal = build_portal(container, config, sessions or NoSessions())
+    if sessions is None:
+        sessions = IdentitySessions(identity, container.organisations()) if identity is not None else NoSessions()
+    portal = build_portal(container, config, sessions)
     portal.identity = identity
     app = falcon.App(middleware=[
         SecurityHeadersMiddleware(config.trust_forwarded_proto),

@@ -5,11 +5,16 @@ from __future__ import annotations
 import falcon
 
 from adapters.web.portal import Portal
-from adapters.web.resources import api, dashboard, health, mailbox, trace, upload
+from adapters.web.resources import api, dashboard, health, login, mailbox, trace, upload
 
 
 def add(app: falcon.App, portal: Portal) -> None:
     app.add_route("/health", health.HealthResource(portal))
+    app.add_route("/logout", login.LogoutResource(portal))
+    if portal.identity is not None:
+        app.add_route("/login", login.LoginPage(portal))
+        app.add_route("/login/code", login.SecondFactorPage(portal))
+        app.add_route("/login/enrol", login.EnrolmentPage(portal))
 
     app.add_route("/", dashboard.DashboardPage(portal))
     app.add_route("/upload", upload.UploadPage(portal))

@@ -69,7 +69,8 @@ def set_session_cookie(resp: falcon.Response, token: str, secure: bool) -> None:
 
 
 def clear_session_cookie(resp: falcon.Response, secure: bool) -> None:
-    resp.unset_cookie(cookie_name(secure), path="/", secure=secure, http_only=True, same_site="Strict")
+    """Expire the session cookie; it keeps its Secure flag, without which browsers ignore a __Host- cookie."""
+    resp.set_cookie(cookie_name(secure), "", path="/", max_age=0, secure=secure, http_only=True, same_site="Strict")
 
 
 class SessionMiddleware:
