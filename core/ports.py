@@ -130,7 +130,10 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def save_organisation(self, organisation: Organisation) -> None:
-        """Update name, OIN, active flag and enrolments of an existing organisation."""
+        """Update name, OIN, active flag and enrolments of an existing organisation.
+
+        Raise core.errors.NotFound for an unknown code; the kind never changes.
+        """
 
     @abc.abstractmethod
     def get_organisation(self, code: str) -> Organisation | None: ...
@@ -219,11 +222,20 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def complete_delivery(self, delivery_id: str, event: Event) -> None:
-        """Finish a delivery and record its event; the delivery is never handed out again."""
+        """Finish a delivery and record its event; the delivery is never handed out again.
+
+        The message's status becomes ``event.state`` where core.tracking allows that step
+        (a downloaded message stays downloaded). Completing a finished delivery changes
+        nothing and records no event. Raise KeyError for an unknown id.
+        """
 
     @abc.abstractmethod
     def retry_delivery(self, delivery_id: str, retry_at: datetime, event: Event) -> None:
-        """Release the lease and hand the delivery out again from ``retry_at``."""
+        """Release the lease and hand the delivery out again from ``retry_at``.
+
+        The event is recorded and the status advanced as for ``complete_delivery``; a
+        finished delivery is left alone.
+        """
 
     @abc.abstractmethod
     def pending_deliveries(self, recipient: str | None = None) -> list[Delivery]: ...

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import BinaryIO
 
-from core.errors import Conflict
+from core.errors import Conflict, NotFound
+from core.tracking import TRANSITIONS
 from core.model import Channel, Delivery, Event, Freeze, Message, Organisation, SchemaSet, State
 from core.ports import (
     Acceptance, Clock, MessageQuery, PayloadStore, PayloadTooLarge, Rejection, SchemaActivation, StagedPayload, Store,
@@ -80,7 +81,11 @@ class MemoryStore(Store):
         self.organisations[organisation.code] = copy.deepcopy(organisation)
 
     def save_organisation(self, organisation: Organisation) -> None:
-        self.organisations[organisation.code] = copy.deepcopy(organisation)
+        existing = self.organisations.get(organisation.code)
+        if existing is None:
+            raise NotFound(f"organisation {organisation.code} does not exist")
+        existing.name, existing.oin, existing.active = organisation.name, organisation.oin, organisation.active
+        existing.enrolments = list(dict.fromkeys(organisation.enrolments))
 
     def get_organisation(self, code: str) -> Organisation | None:
         found = self.organisations.get(code)
@@ -229,13 +234,24 @@ class MemoryStore(Store):
         return claimed
 
     def complete_delivery(self, delivery_id: str, event: Event) -> None:
-        self.deliveries[delivery_id]["done"] = True
-        self.history[event.message_id].append(event)
+        row = self.deliveries[delivery_id]
+        if row["done"]:
+            return
+        row["done"] = True
+        self._record_push(event)
 
     def retry_delivery(self, delivery_id: str, retry_at: datetime, event: Event) -> None:
         row = self.deliveries[delivery_id]
+        if row["done"]:
+            return
         row["due"], row["lease"] = retry_at, None
+        self._record_push(event)
+
+    def _record_push(self, event: Event) -> None:
         self.history[event.message_id].append(event)
+        message = self.messages[event.message_id]
+        if event.state in TRANSITIONS.get(message.status, frozenset()):
+            message.status = event.state
 
     def pending_deliveries(self, recipient: str | None = None) -> list[Delivery]:
         return [r["delivery"] for r in self.deliveries.values()

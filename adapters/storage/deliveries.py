@@ -15,11 +15,12 @@ import structlog
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from core.model import Channel, Delivery, Event
+from core.model import Channel, Delivery, Event, State
+from core.tracking import TRANSITIONS
 
 from adapters.storage.mapping import delivery_from_row
 from adapters.storage.messages import insert_events
-from adapters.storage.tables import DeliveryRow
+from adapters.storage.tables import DeliveryRow, MessageRow
 
 log = structlog.get_logger(__name__)
 
@@ -69,6 +70,7 @@ def complete(session: Session, delivery_id: str, event: Event) -> None:
         log.warning("delivery_already_completed", delivery_id=delivery_id, message_id=event.message_id)
         return
     insert_events(session, [event])
+    advance_status(session, event)
 
 
 def retry(session: Session, delivery_id: str, retry_at: datetime, event: Event) -> None:
@@ -84,6 +86,21 @@ def retry(session: Session, delivery_id: str, retry_at: datetime, event: Event) 
         log.warning("delivery_retry_after_completion_ignored", delivery_id=delivery_id, message_id=event.message_id)
         return
     insert_events(session, [event])
+    advance_status(session, event)
+
+
+def advance_status(session: Session, event: Event) -> None:
+    """Set the message's status to the event's state where the state machine allows that step.
+
+    A message the recipient already downloaded through the portal stays downloaded when its
+    push delivery finishes later.
+    """
+    current = session.scalar(select(MessageRow.status).where(MessageRow.id == event.message_id))
+    if current is not None and event.state in TRANSITIONS.get(State(current), frozenset()):
+        session.execute(
+            update(MessageRow).where(MessageRow.id == event.message_id).values(status=event.state.value),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def pending(session: Session, recipient: str | None) -> list[Delivery]:

@@ -651,3 +651,26 @@ def test_delivery_fields_round_trip(store_env):
         Delivery(item.deliveries[0].id, item.message.id, "42420009", Channel.FILEDROP, 0),
         Delivery(item.deliveries[1].id, item.message.id, "42420009", Channel.WEBSERVICE, 0),
     ]
+
+
+
+def test_completed_push_delivery_sets_message_status(store_env):
+    store, payloads = store_env
+    [delivery] = _with_deliveries(store, payloads, 1, channel=Channel.FILEDROP)
+    [claimed] = store.claim_deliveries(Channel.FILEDROP, "worker", at(10), 60, 10)
+
+    store.complete_delivery(claimed.id, Event(delivery.message_id, at(11), State.PUSHED, detail="file drop in/"))
+
+    assert store.get_message(delivery.message_id).status == State.PUSHED
+    assert store.events(delivery.message_id)[-1].state == State.PUSHED
+
+
+def test_push_after_download_keeps_downloaded_status(store_env):
+    store, payloads = store_env
+    [delivery] = _with_deliveries(store, payloads, 1, channel=Channel.FILEDROP)
+    store.mark_downloaded(delivery.message_id, Event(delivery.message_id, at(5), State.DOWNLOADED))
+    [claimed] = store.claim_deliveries(Channel.FILEDROP, "worker", at(10), 60, 10)
+
+    store.complete_delivery(claimed.id, Event(delivery.message_id, at(11), State.PUSHED))
+
+    assert store.get_message(delivery.message_id).status == State.DOWNLOADED
