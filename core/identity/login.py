@@ -106,16 +106,24 @@ class LoginService:
     # -- step 2a: first login --------------------------------------------------------------
 
     def start_totp_enrolment(self, login_token: str) -> TotpSetup:
-        """Create a new TOTP secret for a user without a confirmed one; calling again replaces it."""
-        _session, user = self._sessions.pending_user(login_token)
+        """Return a TOTP secret to enrol for a user without a confirmed one.
+
+        Within one login the same unconfirmed secret comes back, so a page shown again
+        after a mistyped code keeps the QR code the person scanned. A later login creates
+        a new secret, and the secret is never returned once confirmed.
+        """
+        session, user = self._sessions.pending_user(login_token)
         current = self._store.get_totp(user.id)
         if current is not None and current.confirmed_at is not None:
             raise InvalidRequest("a TOTP app is enrolled already: enter its code")
 
-        secret = new_totp_secret()
-        sealed = self._box.seal(secret.encode("ascii"), user.id.encode("utf-8"))
-        self._store.set_totp(TotpEnrolment(user.id, sealed, self._clock.now()))
-        log.info("totp_enrolment_started", user_id=user.id)
+        if current is not None and current.created_at >= session.created_at:
+            secret = self._open_secret(current)
+        else:
+            secret = new_totp_secret()
+            sealed = self._box.seal(secret.encode("ascii"), user.id.encode("utf-8"))
+            self._store.set_totp(TotpEnrolment(user.id, sealed, self._clock.now()))
+            log.info("totp_enrolment_started", user_id=user.id)
         uri = totp_provisioning_uri(secret, user.username or user.id, self._settings.totp_issuer)
         return TotpSetup(uri, secret)
 

@@ -249,7 +249,8 @@ def test_login_rehashes_weaker_password_hash(world):
 
     new_hash = world.store.password_hash(user.id)
     assert "t=1" in old_hash
-    assert "t=2" in new_hash and "m=16" in new_hash
+    assert "t=2" in new_hash
+    assert "m=16" in new_hash
     assert identity.login.verify_password("anna", PASSWORD).next_step == NextStep.ENROL_TOTP
 
 
@@ -311,3 +312,19 @@ def test_failed_login_audited_without_secret(world):
     assert failed[0].organisation == ORG_A
     assert "secret attempt 123" not in repr(records)
     assert timedelta(0) <= world.clock.current - failed[0].at < timedelta(seconds=1)
+
+
+def test_enrolment_secret_kept_within_one_login(world):
+    world.activate("anna", ORG_A, {Role.GEBRUIKER})
+    first_login = world.identity.login.verify_password("anna", PASSWORD)
+    shown = world.identity.login.start_totp_enrolment(first_login.login_token)
+
+    shown_again = world.identity.login.start_totp_enrolment(first_login.login_token)
+    world.clock.advance(minutes=1)
+    second_login = world.identity.login.verify_password("anna", PASSWORD)
+    renewed = world.identity.login.start_totp_enrolment(second_login.login_token)
+
+    assert shown_again == shown
+    assert renewed.secret != shown.secret
+    with pytest.raises(SessionExpired):
+        world.identity.login.start_totp_enrolment("not a login token")

@@ -215,7 +215,8 @@ def test_audit_ids_grow_and_filter(store):
     page = store.list_audit(AuditQuery(organisation=ORG_A, before_id=ids[5], limit=1))
     timed = store.list_audit(AuditQuery(since=T0 + timedelta(seconds=2), until=T0 + timedelta(seconds=4)))
 
-    assert ids == sorted(ids) and len(set(ids)) == 6
+    assert ids == sorted(ids)
+    assert len(set(ids)) == 6
     assert [r.id for r in everything] == list(reversed(ids))
     assert everything[0].details == {"service": "wmo", "n": 5}
     assert [r.message_id for r in page] == ["m3"]
