@@ -24,7 +24,7 @@ from core.identity.model import (
 )
 from core.identity.ports import IdentityStore
 
-from adapters.storage import identity_records as records
+from adapters.storage import identity_records as identity_rows
 from adapters.storage.engine import BEGIN_MODE_OPTION
 from adapters.storage.identity_tables import (
     AuditRow, InvitationRow, LoginThrottleRow, RecoveryCodeRow, SessionRow, SignupRow, UserPasswordRow, UserRow,
@@ -53,19 +53,19 @@ class SqlIdentityStore(IdentityStore):
     def add_user(self, user: User) -> None:
         try:
             with self._writing() as session:
-                session.execute(insert(UserRow), [records.user_values(user)])
-                records.write_access(session, user)
+                session.execute(insert(UserRow), [identity_rows.user_values(user)])
+                identity_rows.write_access(session, user)
         except IntegrityError:
             self._raise_if_username_taken(user)
             raise
 
     def save_user(self, user: User) -> None:
-        values = records.user_values(user)
+        values = identity_rows.user_values(user)
         del values["id"]
         try:
             with self._writing() as session:
                 session.execute(update(UserRow).where(UserRow.id == user.id).values(**values))
-                records.write_access(session, user)
+                identity_rows.write_access(session, user)
         except IntegrityError:
             self._raise_if_username_taken(user)
             raise
@@ -78,12 +78,12 @@ class SqlIdentityStore(IdentityStore):
 
     def get_user(self, user_id: str) -> User | None:
         with self._reading() as session:
-            found = records.select_users(session, select(UserRow).where(UserRow.id == user_id))
+            found = identity_rows.select_users(session, select(UserRow).where(UserRow.id == user_id))
         return found[0] if found else None
 
     def find_user(self, username: str) -> User | None:
         with self._reading() as session:
-            found = records.select_users(session, select(UserRow).where(UserRow.username == username))
+            found = identity_rows.select_users(session, select(UserRow).where(UserRow.username == username))
         return found[0] if found else None
 
     def list_users(self, organisation: str | None = None) -> list[User]:
@@ -92,7 +92,7 @@ class SqlIdentityStore(IdentityStore):
         if organisation is not None:
             statement = statement.where(UserRow.organisation_code == organisation)
         with self._reading() as session:
-            return records.select_users(session, statement)
+            return identity_rows.select_users(session, statement)
 
     # -- password --------------------------------------------------------------------------
 
@@ -251,19 +251,19 @@ class SqlIdentityStore(IdentityStore):
 
     def add_signup(self, application: SignupApplication) -> None:
         with self._writing() as session:
-            session.execute(insert(SignupRow), [records.signup_values(application)])
+            session.execute(insert(SignupRow), [identity_rows.signup_values(application)])
 
     def get_signup(self, signup_id: str) -> SignupApplication | None:
         with self._reading() as session:
             row = session.get(SignupRow, signup_id)
-            return records.signup_from_row(row) if row is not None else None
+            return identity_rows.signup_from_row(row) if row is not None else None
 
     def list_signups(self, status: SignupStatus | None = None) -> list[SignupApplication]:
         statement = select(SignupRow).order_by(SignupRow.submitted_at, SignupRow.id)
         if status is not None:
             statement = statement.where(SignupRow.status == status.value)
         with self._reading() as session:
-            return [records.signup_from_row(row) for row in session.scalars(statement)]
+            return [identity_rows.signup_from_row(row) for row in session.scalars(statement)]
 
     def decide_signup(self, application: SignupApplication) -> bool:
         return self._changed_one(
@@ -279,11 +279,16 @@ class SqlIdentityStore(IdentityStore):
 
     def add_audit(self, record: AuditRecord) -> int:
         with self._writing() as session:
-            return session.execute(insert(AuditRow).returning(AuditRow.id), [records.audit_values(record)]).scalar_one()
+            return session.execute(insert(AuditRow).returning(AuditRow.id), [identity_rows.audit_values(record)]).scalar_one()
+
+    def add_audits(self, records: list[AuditRecord]) -> list[int]:
+        with self._writing() as session:
+            statement = insert(AuditRow).returning(AuditRow.id)
+            return [session.execute(statement, [identity_rows.audit_values(record)]).scalar_one() for record in records]
 
     def list_audit(self, query: AuditQuery) -> list[AuditRecord]:
         with self._reading() as session:
-            return [records.audit_from_row(row) for row in session.scalars(records.audit_statement(query))]
+            return [identity_rows.audit_from_row(row) for row in session.scalars(identity_rows.audit_statement(query))]
 
     # -- helpers ----------------------------------------------------------------------------
 

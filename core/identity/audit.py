@@ -1,13 +1,14 @@
 """The audit log: who did what, when, for which organisation.
 
-Identity use cases write their own records. Message use cases (upload through ingest,
-download through the mailbox) call ``record_upload`` and ``record_download``. Records
-hold ids, role and grant names and reasons, never a password, code, token or a
+Identity use cases write their own records. Message use cases call ``record_uploads``
+(ingest, once per committed batch) and ``record_download`` (the mailbox). Records
+contain ids, role and grant names and reasons, never a password, code, token or a
 person's name.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -23,6 +24,16 @@ log = structlog.get_logger(__name__)
 
 MAX_PAGE = 500
 ANONYMOUS = "anonymous"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One handed-in message for ``AuditLog.record_uploads``."""
+
+    message_id: str
+    organisation: str | None  # the sending organisation
+    service: str | None = None
+    status: str = "accepted"  # or "rejected"
 
 
 @dataclass(frozen=True)
@@ -51,10 +62,24 @@ class AuditLog:
         return replace(record, id=record_id)
 
     def record_upload(self, principal: Principal, message_id: str, organisation: str | None,
-                      service: str | None = None) -> AuditRecord:
+                      service: str | None = None, status: str = "accepted") -> AuditRecord:
         """Record that ``principal`` handed in message ``message_id`` on behalf of ``organisation``."""
-        return self.record(AuditEvent.MESSAGE_UPLOADED, principal, organisation=organisation,
-                           message_id=message_id, service=service, channel=principal.channel.value)
+        return self.record_uploads(principal, [Upload(message_id, organisation, service, status)])[0]
+
+    def record_uploads(self, principal: Principal, uploads: Iterable[Upload]) -> list[AuditRecord]:
+        """Record a batch of handed-in messages in one transaction, as ingest commits them in one."""
+        now = self._clock.now()
+        records = [
+            AuditRecord(at=now, event=AuditEvent.MESSAGE_UPLOADED, actor=_actor(principal),
+                        organisation=upload.organisation, actor_user_id=principal.user, message_id=upload.message_id,
+                        details={"service": upload.service, "channel": principal.channel.value,
+                                 "status": upload.status})
+            for upload in uploads
+        ]
+        if not records:
+            return []
+        ids = self._store.add_audits(records)
+        return [replace(record, id=record_id) for record, record_id in zip(records, ids)]
 
     def record_download(self, principal: Principal, message_id: str, organisation: str | None,
                         service: str | None = None) -> AuditRecord:

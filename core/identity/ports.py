@@ -173,6 +173,10 @@ class IdentityStore(abc.ABC):
         """Append a record and return its id; ids grow with every record."""
 
     @abc.abstractmethod
+    def add_audits(self, records: list[AuditRecord]) -> list[int]:
+        """Append records in one transaction, in order, and return their ids."""
+
+    @abc.abstractmethod
     def list_audit(self, query: AuditQuery) -> list[AuditRecord]:
         """Return matching records with ``id`` below ``query.before_id``, highest id first, at most ``query.limit``.
 

@@ -216,6 +216,9 @@ class MemoryIdentityStore(IdentityStore):
             self.audit.append(replace(record, id=record_id, details=copy.deepcopy(record.details)))
             return record_id
 
+    def add_audits(self, records: list[AuditRecord]) -> list[int]:
+        return [self.add_audit(record) for record in records]
+
     def list_audit(self, query: AuditQuery) -> list[AuditRecord]:
         found = [r for r in reversed(self.audit) if _matches(r, query)]
         return found[: query.limit]

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from core.errors import NotAuthorised
+from core.identity.audit import Upload
 from core.identity.model import AuditEvent, AuditQuery
 from core.model import Channel
 from core.principal import Action, Grant, Principal, Role
@@ -104,3 +105,15 @@ def test_records_ordered_newest_first(world):
 
     assert [r.message_id for r in records[:2]] == ["b" * 8, "a" * 8]
     assert records[0].at - records[1].at >= timedelta(seconds=1)
+
+
+def test_batch_of_uploads_recorded_together(world):
+    uploads = [Upload(str(uuid.uuid4()), ORG_A, "wmo"), Upload(str(uuid.uuid4()), ORG_A, "jw", "rejected")]
+
+    recorded = world.identity.audit.record_uploads(SOFTWARE_A, uploads)
+    read = world.identity.audit.read(OPERATOR, AuditQuery(events=(AuditEvent.MESSAGE_UPLOADED,))).records
+
+    assert [r.message_id for r in read] == [u.message_id for u in reversed(uploads)]
+    assert [r.id for r in read] == [r.id for r in reversed(recorded)]
+    assert read[0].details == {"service": "jw", "channel": "webservice", "status": "rejected"}
+    assert world.identity.audit.record_uploads(SOFTWARE_A, []) == []

@@ -245,3 +245,14 @@ def test_one_winner_per_totp_step_and_invitation(store):
 
     assert sorted(results["step"]) == [False] * 5 + [True]
     assert sorted(results["invitation"]) == [False] * 5 + [True]
+
+
+def test_audit_batch_keeps_order(store):
+    batch = [AuditRecord(T0, AuditEvent.MESSAGE_UPLOADED, "org@0384/filedrop", organisation=ORG_A, message_id=f"m{i}")
+             for i in range(3)]
+
+    ids = store.add_audits(batch)
+
+    assert ids == sorted(ids)
+    assert [r.message_id for r in store.list_audit(AuditQuery())] == ["m2", "m1", "m0"]
+    assert store.add_audits([]) == []
