@@ -207,7 +207,7 @@ class IngestService:
         if staged.size == 0:
             self._payloads.discard(staged)
             raise Rejected(codes.GGK001, "the file is empty")
-        return staged, recorder.content()
+        return staged, staged.content if staged.content is not None else recorder.content()
 
     def _recognise(self, rules: RuleBook, message: Message, sniffed: Sniffed) -> Recognised:
         recognised = rules.recognise(sniffed)

@@ -7,6 +7,7 @@ Every adapter of a port passes the same contract test as the in-memory fake
 from __future__ import annotations
 
 import abc
+import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -31,14 +32,24 @@ class PayloadSource(Protocol):
 
 @dataclass
 class StagedPayload:
-    """A payload copied to the hub's staging area, not yet durable."""
+    """A payload copied to the hub's staging area, not yet durable.
 
-    path: Path
+    A small payload may be held in memory (``content``) instead of a staging file
+    (``path``); exactly one of the two is set.
+    """
+
+    path: Path | None
     sha256: str
     size: int
+    content: bytes | None = None
 
     def open(self) -> BinaryIO:
+        if self.content is not None:
+            return io.BytesIO(self.content)
         return open(self.path, "rb")
+
+    def read_bytes(self) -> bytes:
+        return self.content if self.content is not None else self.path.read_bytes()
 
 
 @dataclass

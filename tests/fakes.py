@@ -54,10 +54,11 @@ class MemoryPayloads(PayloadStore):
         return StagedPayload(Path(handle.name), digest.hexdigest(), size)
 
     def discard(self, staged: StagedPayload) -> None:
-        staged.path.unlink(missing_ok=True)
+        if staged.path is not None:
+            staged.path.unlink(missing_ok=True)
 
     def keep(self, staged: StagedPayload) -> None:
-        self.blobs.setdefault(staged.sha256, staged.path.read_bytes())
+        self.blobs.setdefault(staged.sha256, staged.read_bytes())
 
     def open(self, sha256: str) -> BinaryIO:
         return io.BytesIO(self.blobs[sha256])

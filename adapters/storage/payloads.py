@@ -65,6 +65,7 @@ class FilePayloadStore(PayloadStore):
         self.root = Path(root)
         self._engine = engine
         self._inline_limit = inline_limit if engine is not None else -1
+        self._memory_limit = max(inline_limit, 0)
         self._hard_links = True
 
     # -- the port ----------------------------------------------------------------------
@@ -92,7 +93,8 @@ class FilePayloadStore(PayloadStore):
         return StagedPayload(path, digest.hexdigest(), size)
 
     def discard(self, staged: StagedPayload) -> None:
-        staged.path.unlink(missing_ok=True)
+        if staged.path is not None:
+            staged.path.unlink(missing_ok=True)
 
     def open(self, sha256: str) -> BinaryIO:
         if not SHA256_HEX.match(sha256):
@@ -125,8 +127,15 @@ class FilePayloadStore(PayloadStore):
             else:
                 self._store_file(item)
         if inline:
-            rows = [{"sha256": h, "size": item.size, "content": item.path.read_bytes()} for h, item in inline.items()]
+            rows = [{"sha256": h, "size": item.size, "content": item.read_bytes()} for h, item in inline.items()]
             insert_or_ignore(session, PayloadRow, rows, ["sha256"])
+
+    def _spill(self, staged: StagedPayload) -> StagedPayload:
+        staging = self.root / "staging"
+        staging.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=staging, prefix="stage-", delete=False) as handle:
+            handle.write(staged.content)
+        return StagedPayload(Path(handle.name), staged.sha256, staged.size)
 
     def path_for(self, sha256: str) -> Path:
         return self.root / "sha256" / sha256[:2] / sha256[2:4] / sha256
@@ -140,6 +149,16 @@ class FilePayloadStore(PayloadStore):
             return connection.scalar(select(PayloadRow.content).where(PayloadRow.sha256 == sha256))
 
     def _store_file(self, staged: StagedPayload) -> None:
+        if staged.path is not None:
+            self._link_into_place(staged)
+            return
+        spilled = self._spill(staged)  # held in memory: write it to a staging file first
+        try:
+            self._link_into_place(spilled)
+        finally:
+            spilled.path.unlink(missing_ok=True)
+
+    def _link_into_place(self, staged: StagedPayload) -> None:
         target = self.path_for(staged.sha256)
         if target.exists():
             return
