@@ -56,6 +56,13 @@ def nice_maximum(value: int) -> int:
     return 10 * power
 
 
+def _labelled(index: int, count: int) -> bool:
+    """Label every seventh day, and the last day when it is not too close to the previous label."""
+    if index % 7 == 0:
+        return True
+    return index == count - 1 and index % 7 >= 4
+
+
 def volume_chart(days: list[DayVolume], day_label) -> Chart:
     """Lay out one stacked bar per day; ``day_label(date)`` formats the x-axis labels."""
     top = nice_maximum(max((d.received + d.sent for d in days), default=0))
@@ -74,7 +81,7 @@ def volume_chart(days: list[DayVolume], day_label) -> Chart:
             sent_y=round(baseline - received_height - sent_height, 2),
             sent_height=round(sent_height, 2),
             volume=volume,
-            label=day_label(volume.day) if index % 7 == 0 or index == len(days) - 1 else None,
+            label=day_label(volume.day) if _labelled(index, len(days)) else None,
         ))
     ticks = [Tick(round(baseline - plot_height * step / 4, 2), top * step // 4) for step in range(5)]
     return Chart(WIDTH, HEIGHT, LEFT, baseline, bars, ticks,

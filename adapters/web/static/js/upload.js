@@ -32,6 +32,12 @@
     return td;
   }
 
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (match, name) {
+      return values[name] === undefined || values[name] === null ? "" : String(values[name]);
+    });
+  }
+
   function badge(text, state) {
     var span = document.createElement("span");
     span.className = "utrecht-status-badge ggk-status ggk-status--" + state;
@@ -57,17 +63,17 @@
       name.classList.add("ggk-filename");
       if (result.status === "accepted") {
         cell(row, badge(texts.accepted, "delivered"));
-        var details = cell(row, result.message_type + " " + texts.for + " " + result.recipient + ". ");
+        var details = cell(row, fill(texts.details, { type: result.message_type, recipient: result.recipient }) + " ");
         var link = document.createElement("a");
         link.className = "utrecht-link";
         link.href = "/messages/" + encodeURIComponent(result.message_id);
-        link.textContent = texts.follow + " " + result.message_id;
+        link.textContent = fill(texts.follow, { id: result.message_id });
         details.appendChild(link);
       } else {
         cell(row, badge(texts.rejected + " (" + result.code + ")", "rejected"));
         var explanation = (result.explanation || result.detail || "");
         if (result.line) {
-          explanation += " " + texts.line + " " + result.line + ", " + texts.column + " " + result.column + ".";
+          explanation += " " + fill(texts.position, { line: result.line, column: result.column });
         }
         cell(row, explanation);
       }
