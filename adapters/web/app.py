@@ -41,7 +41,7 @@ class CsrfTokenMiddleware:
 
 
 def database_probe(container):
-    """Return a function that tells whether the database answers a trivial query."""
+    """Return a function that checks whether the database responds to a trivial query."""
 
     def ready() -> bool:
         try:

@@ -1,4 +1,4 @@
-"""Who is signed in: the session cookie, and the gateway the portal asks about it.
+"""Who is signed in: the session cookie, and the gateway the portal queries for it.
 
 The portal keeps no session state itself. ``SessionGateway`` is the interface to the
 identity component, which stores sessions, enforces the idle timeout and turns a

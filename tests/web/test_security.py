@@ -39,7 +39,7 @@ def test_hsts_only_over_https(tmp_path: Path):
     assert secure.headers["strict-transport-security"].startswith("max-age=")
 
 
-def test_pages_are_not_cached_but_static_files_may_be(tmp_path: Path):
+def test_cache_control_on_pages_only(tmp_path: Path):
     client = build_hub(tmp_path / "data").client()
 
     assert client.get("/health").headers["cache-control"] == "no-store"

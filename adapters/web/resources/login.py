@@ -1,6 +1,6 @@
 """Logging in with two factors (password, then a TOTP code), first-login TOTP enrolment, and logging out.
 
-Between the password and the code step, the browser holds the identity component's
+Between the password and the code step, the browser keeps the identity component's
 short-lived login token in the ``ggk-login`` cookie; it grants nothing by itself.
 """
 
