@@ -71,16 +71,27 @@ class FilePayloadStore(PayloadStore):
     # -- the port ----------------------------------------------------------------------
 
     def stage(self, stream: BinaryIO, limit: int) -> StagedPayload:
-        """Copy ``stream`` to staging while hashing it, reading at most ``limit + 1`` bytes."""
+        """Copy ``stream`` to staging while hashing it, reading at most ``limit + 1`` bytes.
+
+        A payload no larger than the inline limit stays in memory: creating a staging file
+        costs more than the whole rest of a small file's way through the hub.
+        """
+        head = stream.read(min(self._memory_limit, limit) + 1)
+        if len(head) <= min(self._memory_limit, limit):
+            return StagedPayload(None, hashlib.sha256(head).hexdigest(), len(head), content=head)
+        if len(head) > limit:
+            raise PayloadTooLarge(limit)
+
         staging = self.root / "staging"
         staging.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
-        size = 0
+        digest = hashlib.sha256(head)
+        size = len(head)
 
         handle = tempfile.NamedTemporaryFile(dir=staging, prefix="stage-", delete=False)
         path = Path(handle.name)
         try:
             with handle:
+                handle.write(head)
                 while chunk := stream.read(min(CHUNK_SIZE, limit + 1 - size)):
                     size += len(chunk)
                     if size > limit:

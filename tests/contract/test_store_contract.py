@@ -344,7 +344,7 @@ def test_rejection_recorded_with_history_and_payload(store_env):
     assert stored.reject_code == "IB216"
     assert store.events(item.message.id) == item.events
     with payloads.open(item.staged.sha256) as stream:
-        assert stream.read() == item.staged.path.read_bytes()
+        assert stream.read() == item.staged.read_bytes()
 
 
 def test_rejection_without_payload(store_env):

@@ -34,7 +34,8 @@ class CountingStream(io.BytesIO):
 
 
 def staging_files(root: Path) -> list[Path]:
-    return list((root / "staging").iterdir())
+    folder = root / "staging"
+    return list(folder.iterdir()) if folder.is_dir() else []
 
 
 def inline_rows(engine) -> int:
@@ -47,14 +48,26 @@ def persist(sql_env, staged) -> None:
         sql_env.payloads.persist(staged, session)
 
 
-def test_stage_hashes_and_counts(tmp_path):
+def test_stage_keeps_small_payload_in_memory(tmp_path):
     payloads = FilePayloadStore(tmp_path)
 
     staged = payloads.stage(io.BytesIO(SMALL), 1_000_000)
 
     assert staged.sha256 == hashlib.sha256(SMALL).hexdigest()
     assert staged.size == len(SMALL)
-    assert staged.path.read_bytes() == SMALL
+    assert staged.content == SMALL
+    assert staged.path is None
+    assert staging_files(tmp_path) == []
+
+
+def test_stage_spools_large_payload_to_staging(tmp_path):
+    payloads = FilePayloadStore(tmp_path, inline_limit=1000)
+
+    staged = payloads.stage(io.BytesIO(LARGE), 10_000_000)
+
+    assert staged.sha256 == hashlib.sha256(LARGE).hexdigest()
+    assert staged.size == len(LARGE)
+    assert staged.path.read_bytes() == LARGE
     assert staged.path.parent == tmp_path / "staging"
 
 
@@ -79,8 +92,8 @@ def test_stage_stops_reading_past_limit(tmp_path):
 
 
 def test_discard_removes_staged_copy(tmp_path):
-    payloads = FilePayloadStore(tmp_path)
-    staged = payloads.stage(io.BytesIO(SMALL), 1_000_000)
+    payloads = FilePayloadStore(tmp_path, inline_limit=1000)
+    staged = payloads.stage(io.BytesIO(LARGE), 10_000_000)
 
     payloads.discard(staged)
     payloads.discard(staged)
