@@ -27,7 +27,7 @@ class SchemaUnavailable(GgkError):
     code = "GGK500"
 
 
-class _LocalFilesOnly(etree.Resolver):
+class LocalFilesOnly(etree.Resolver):
     """Refuse every import or include that points outside the local file system."""
 
     def resolve(self, system_url, public_id, context):
@@ -68,7 +68,7 @@ class SchemaFolder:
             )
 
         parser = hardened_parser()
-        parser.resolvers.add(_LocalFilesOnly())
+        parser.resolvers.add(LocalFilesOnly())
         try:
             document = etree.parse(str(self.folder / entry), parser)
             return etree.XMLSchema(document)
