@@ -17,7 +17,7 @@ def extracted_msgids(tmp_path: Path) -> set[str]:
     pot = tmp_path / "ggk.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-k", "N_", "-k", "_", "--no-location",
-         "-o", str(pot), str(ROOT / "adapters")],
+         "-F", str(ROOT / "adapters" / "web" / "babel.cfg"), "-o", str(pot), str(ROOT / "adapters")],
         check=True, capture_output=True,
     )
     with open(pot, "rb") as stream:
