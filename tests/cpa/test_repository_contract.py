@@ -1,7 +1,7 @@
 """Contract of ``CpaRepository``: every implementation must pass these tests.
 
-A storage adapter adds its factory to ``REPOSITORIES`` (or overrides the
-``repository`` fixture) and gets the same checks as the in-memory fake.
+They run against the in-memory fake and against ``SqlCpaRepository`` on a migrated
+SQLite file and a migrated PostgreSQL schema.
 """
 
 from __future__ import annotations
@@ -11,17 +11,27 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from adapters.storage import create_engine_for, migrate
+from adapters.storage.cpa_store import SqlCpaRepository
 from core.cpa.ports import CpaRecord, CpaState
 from core.errors import Conflict, NotFound
 from tests.cpa.memory import MemoryCpaRepository
 
-REPOSITORIES = {"memory": MemoryCpaRepository}
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 
 
-@pytest.fixture(params=sorted(REPOSITORIES))
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
 def repository(request):
-    return REPOSITORIES[request.param]()
+    if request.param == "memory":
+        yield MemoryCpaRepository()
+        return
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_schema_url")
+    engine = create_engine_for(url)
+    migrate(engine)
+    try:
+        yield SqlCpaRepository(engine)
+    finally:
+        engine.dispose()
 
 
 def make_record(cpaid: str = "cpa-1", organisation: str = "0363", state: CpaState = CpaState.IMPORTED,
@@ -102,3 +112,33 @@ def test_transition_from_wrong_state_raises_conflict(repository):
 def test_transition_unknown_raises_not_found(repository):
     with pytest.raises(NotFound):
         repository.transition("nope", frozenset({CpaState.IMPORTED}), CpaState.ACTIVE, T0, "operator@-/cli")
+
+
+def test_xml_round_trips_exactly(repository):
+    xml = '<?xml version="1.0" encoding="UTF-8"?>\n<tns:CPA xmlns:tns="urn:x">\u00e9\r\n</tns:CPA>'.encode("utf-8")
+    record = dataclasses.replace(make_record(), xml=xml, profile="osb-rm-s")
+
+    repository.add(record)
+
+    assert repository.get("cpa-1").xml == xml
+    assert repository.get("cpa-1").profile == "osb-rm-s"
+
+
+def test_get_compares_cpaid_case_sensitively(repository):
+    repository.add(make_record("CPA-Upper"))
+
+    assert repository.get("cpa-upper") is None
+    assert repository.get("CPA-Upper") is not None
+
+
+def test_transition_keeps_earlier_activation_when_ending(repository):
+    repository.add(make_record())
+    activated = T0 + timedelta(hours=1)
+    repository.transition("cpa-1", frozenset({CpaState.IMPORTED}), CpaState.ACTIVE, activated, "operator:7@-/cli")
+
+    ended = repository.transition("cpa-1", frozenset({CpaState.ACTIVE}), CpaState.ENDED, T0 + timedelta(days=1),
+                                  "operator:8@-/cli")
+
+    assert ended.activated_at == activated
+    assert ended.activated_by == "operator:7@-/cli"
+    assert ended.ended_by == "operator:8@-/cli"
