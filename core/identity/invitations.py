@@ -78,8 +78,8 @@ class InvitationService:
 
     def view(self, token: str) -> InvitationView:
         """Return what the acceptance form needs; raise InvitationInvalid for a bad, used or expired link."""
-        _invitation, user = self._valid(token)
-        return InvitationView(user.username, user.organisation, _invitation.expires_at)
+        invitation, user = self._valid(token)
+        return InvitationView(user.username, user.organisation, invitation.expires_at)
 
     def accept(self, token: str, password: str, username: str | None = None) -> User:
         """Set the username (when the inviter left it open) and the password; the account becomes active.

@@ -29,6 +29,8 @@ class Identity:
         settings = settings or IdentitySettings()
         passwords = Passwords(settings)
         self.settings = settings
+        self._store = store
+        self._clock = clock
         self.audit = AuditLog(store, clock)
         self.sessions = Sessions(store, hub_store, clock, settings)
         self.login = LoginService(store, self.sessions, passwords, box, self.audit, clock, settings)
@@ -48,6 +50,17 @@ class Identity:
 
     def logout(self, session_token: str) -> None:
         self.login.logout(session_token)
+
+    def purge_expired(self) -> int:
+        """Remove timed-out sessions and lockout counters whose window and lock have ended; return the rows removed.
+
+        Nothing depends on it for correctness, because expired rows are refused when read,
+        so a server may call it now and then to keep the tables small.
+        """
+        sessions = self.sessions.purge_expired()
+        cutoff = self._clock.now() - self.settings.failure_window
+        throttles = self._store.delete_throttles_before(cutoff)
+        return sessions + throttles
 
     @staticmethod
     def capabilities(principal: Principal) -> frozenset[str]:

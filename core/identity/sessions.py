@@ -8,7 +8,7 @@ Only an active session yields a ``Principal``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import structlog
 
@@ -104,7 +104,7 @@ class Sessions:
         return Principal(channel=Channel.PORTAL, organisation=user.organisation, user=user.id,
                          roles=frozenset(user.roles), grants=grants)
 
-    def _live(self, token: str, stage: SessionStage, idle_limit) -> Session:
+    def _live(self, token: str, stage: SessionStage, idle_limit: timedelta) -> Session:
         hashed = token_hash(token)
         session = self._store.get_session(hashed)
         if session is None or session.stage != stage:

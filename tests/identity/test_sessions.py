@@ -6,7 +6,8 @@ import hashlib
 
 import pytest
 
-from core.identity.errors import SessionExpired
+from core.identity.credentials import throttle_key
+from core.identity.errors import LoginFailed, SessionExpired
 from core.identity.model import SessionStage
 from core.principal import Action, Grant, Role
 from tests.identity.world import OPERATOR, ORG_A
@@ -126,3 +127,19 @@ def test_purge_removes_expired_sessions(world):
     assert removed == 1
     assert world.identity.resolve_session(fresh).organisation == ORG_A
     assert world.store.get_session(hashlib.sha256(old.encode()).hexdigest()) is None
+
+
+def test_purge_removes_finished_lockout_counters(world):
+    world.activate("anna", ORG_A, {Role.GEBRUIKER})
+    for username in ("anna", "nobody"):
+        with pytest.raises(LoginFailed):
+            world.identity.login.verify_password(username, "wrong password!!")
+    world.clock.advance(minutes=16)
+    with pytest.raises(LoginFailed):
+        world.identity.login.verify_password("someone", "wrong password!!")
+
+    removed = world.identity.purge_expired()
+
+    assert removed == 2
+    assert world.store.login_throttle(throttle_key("anna")) is None
+    assert world.store.login_throttle(throttle_key("someone")).failures == 1

@@ -256,3 +256,19 @@ def test_audit_batch_keeps_order(store):
     assert ids == sorted(ids)
     assert [r.message_id for r in store.list_audit(AuditQuery())] == ["m2", "m1", "m0"]
     assert store.add_audits([]) == []
+
+
+def test_concurrent_failures_all_counted(store):
+    barrier = threading.Barrier(8)
+
+    def fail() -> None:
+        barrier.wait()
+        store.record_failed_login("k" * 64, T0, timedelta(minutes=15))
+
+    threads = [threading.Thread(target=fail) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert store.login_throttle("k" * 64).failures == 8
