@@ -30,6 +30,9 @@ def temporary_hub(database_url: str | None = None, **ingest):
     if database_url:
         flags[("database", "url")] = database_url
     settings = load_settings(data_dir, flags=flags, environ={})
+    from adapters.cli.runtime import configure_logging
+
+    configure_logging(settings, quiet=False)  # info events on stderr, as 'ggk serve' logs
     for key in ("payloads", "cache"):
         settings.path(key).mkdir(parents=True, exist_ok=True)
     migrate(create_engine_for(settings.database_url))

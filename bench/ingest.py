@@ -169,7 +169,8 @@ def report(figures: dict, growth: int, large_size: int, options) -> None:
     large_ratio = figures["large_ggk"] / figures["large_lxml"]
     backend = "PostgreSQL" if options.database_url else "SQLite (file, WAL, synchronous=FULL)"
     lines = [
-        f"Command: `.venv/bin/python bench/ingest.py{' --database-url ...' if options.database_url else ''} --repeat {options.repeat}`",
+        f"Command: `.venv/bin/python bench/ingest.py{' --database-url ...' if options.database_url else ''} --repeat {options.repeat} 2>/dev/null` "
+        "(the hub logs an info event per message to stderr, as in production)",
         f"Machine: {machine()}; lxml {lxml_version()}; {xmllint_version()}; storage: {backend}.",
         "",
         "| measurement | ggk | baseline (lxml parse + validate) | ratio | target |",

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from core.header import Header
     from core.messagetypes import MessageType, ServiceSpec
     from core.model import Message
+    from core.plugins import PluginContext
     from core.ports import PayloadSource
 
 PROJECT = "ggk"
@@ -80,4 +81,19 @@ def ggk_cli_commands(cli: Any) -> None:
 
     Called once when the ``ggk`` command starts; ``cli`` is the root click group. A
     plugin adds a group under its service code (``ggk wlz ...``). The result is ignored.
+    """
+
+
+@hookspec
+def ggk_plugin_started(context: "PluginContext") -> Any:
+    """Hand a plugin the hub's components once the composition root has built them.
+
+    Called once per plugin host by ``PluginHost.start(context)``, after ``ggk_services``
+    and before the first message is handed in. ``context`` is a ``PluginContext`` with
+    the store, payload store, clock, ingest service, setting values and the named
+    resources the composition root registered (such as ``wlz.store``). Return None, or
+    an object whose ``@hookimpl`` methods the host registers for this host only, so a
+    plugin keeps state per hub (for example an observer bound to its store) instead of
+    in module globals. Its ``ggk_services`` and ``ggk_plugin_started`` are never
+    called. An exception stops start-up with a ``PluginError`` naming the plugin.
     """

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 import structlog
@@ -14,7 +15,10 @@ from core.errors import GgkError, Rejected
 from core.header import Header
 from core.messagetypes import MessageType, NamespaceInfo, ServiceSpec, parse_namespace
 from core.model import Message
-from core.ports import PayloadSource
+from core.ports import Clock, PayloadSource, PayloadStore, Store
+
+if TYPE_CHECKING:
+    from core.ingest import IngestService
 
 ENTRY_POINT_GROUP = "ggk.plugins"
 
@@ -23,6 +27,33 @@ log = structlog.get_logger(__name__)
 
 class PluginError(GgkError):
     code = "GGK501"
+
+
+@dataclass(frozen=True)
+class PluginContext:
+    """The hub's components a started plugin may use, handed over by ``ggk_plugin_started``.
+
+    ``settings`` holds the setting values by section (``settings["wlz"]["batch_limit"]``).
+    ``resources`` holds objects the composition root registers by name for one plugin,
+    such as the SQL adapter of a plugin's own port under ``"wlz.store"``.
+    """
+
+    store: Store
+    payloads: PayloadStore
+    clock: Clock
+    ingest: "IngestService"
+    settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    resources: Mapping[str, Any] = field(default_factory=dict)
+
+    def resource(self, name: str) -> Any:
+        """Return the resource registered as ``name``; raise PluginError when it is missing."""
+        if name not in self.resources:
+            registered = ", ".join(sorted(self.resources)) or "none"
+            raise PluginError(f"no resource {name!r} is registered by the composition root (registered: {registered})")
+        return self.resources[name]
+
+    def setting(self, section: str, key: str, default: Any = None) -> Any:
+        return self.settings.get(section, {}).get(key, default)
 
 
 class PluginHost:
@@ -40,6 +71,7 @@ class PluginHost:
         self._by_namespace: dict[tuple[str, str], MessageType] = {}
         self._by_code: dict[str, MessageType] = {}
         self._by_exact_namespace: dict[str, MessageType] = {}
+        self._context: PluginContext | None = None
 
     def load(self) -> "PluginHost":
         pm = pluggy.PluginManager(hookspecs.PROJECT)
@@ -121,10 +153,16 @@ class PluginHost:
         return message_type.bundled_xsd if message_type is not None else None
 
     def route(self, message_type: MessageType, header: Header, sender: str) -> str | None:
-        return self.pm.hook.ggk_route_message(message_type=message_type, header=header, sender=sender)
+        hook = self.pm.hook.ggk_route_message
+        if not hook.get_hookimpls():  # most deployments: skip the call on the ingest hot path
+            return None
+        return hook(message_type=message_type, header=header, sender=sender)
 
     def check(self, message_type: MessageType, header: Header, payload: PayloadSource) -> Rejected | None:
-        return self.pm.hook.ggk_check_message(message_type=message_type, header=header, payload=payload)
+        hook = self.pm.hook.ggk_check_message
+        if not hook.get_hookimpls():
+            return None
+        return hook(message_type=message_type, header=header, payload=payload)
 
     def message_routed(self, message: Message, header: Header, payload: PayloadSource) -> None:
         arguments = {"message": message, "header": header, "payload": payload}
@@ -136,3 +174,27 @@ class PluginHost:
 
     def add_cli_commands(self, cli: Any) -> None:
         self.pm.hook.ggk_cli_commands(cli=cli)
+
+    def start(self, context: PluginContext) -> None:
+        """Call ``ggk_plugin_started`` once and register the objects the plugins return.
+
+        Raise PluginError when the host was started before or a plugin fails to start.
+        """
+        if self._context is not None:
+            raise PluginError("the plugin host is already started")
+        self._context = context
+        for impl in self.pm.hook.ggk_plugin_started.get_hookimpls():
+            try:
+                started = impl.function(**({"context": context} if impl.argnames else {}))
+            except Exception as error:
+                raise PluginError(f"plugin {impl.plugin_name} failed to start: {error}") from error
+            if started is not None:
+                self.pm.register(started, name=f"{impl.plugin_name}.started")
+        log.info("plugins_started", plugins=self.plugin_names())
+
+    @property
+    def context(self) -> PluginContext:
+        """Return the context the host was started with; raise PluginError before ``start``."""
+        if self._context is None:
+            raise PluginError("the plugin host is not started; the composition root calls start(context)")
+        return self._context

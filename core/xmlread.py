@@ -224,17 +224,19 @@ def _header_from_tree(root: etree._Element, namespace: NamespaceInfo) -> Header:
     header = Header(namespace)
     if not len(root) or etree.QName(root[0]).localname != "Header":
         return header
-    header_element = root[0]
-    for element in header_element.iter():
-        if element is header_element or len(element) or not isinstance(element.tag, str):
-            continue
-        names = []
-        node = element
-        while node is not header_element:
-            names.append(etree.QName(node).localname)
-            node = node.getparent()
-        header.add("/".join(reversed(names)), (element.text or "").strip())
+    _collect_leaves(header, root[0], "")
     return header
+
+
+def _collect_leaves(header: Header, element: etree._Element, prefix: str) -> None:
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue  # a comment or processing instruction
+        path = prefix + child.tag.rpartition("}")[2]
+        if len(child):
+            _collect_leaves(header, child, path + "/")
+        else:
+            header.add(path, (child.text or "").strip())
 
 
 def read_header(path: Path, namespace: NamespaceInfo) -> Header:
