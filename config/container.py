@@ -9,7 +9,7 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from adapters.storage import FilePayloadStore, SqlStore, create_engine_for
-from config.settings import Settings
+from config.settings import Settings, SettingsError
 from core.clock import SystemClock
 from core.freezes import FreezeService
 from core.ingest import IngestService, IngestSettings
@@ -50,6 +50,36 @@ def _file_drop(settings: Settings, ingest, store, payloads, clock):
                     explain=lambda code, params: explain_code(code, params, language))
 
 
+def _mailer(settings: Settings):
+    """Return an SMTP mailer when ``mail.host`` is set, else None (invitation links are only shown)."""
+    host = settings.get("mail", "host")
+    if not host:
+        return None
+    from adapters.mail.smtp import SmtpMailer, SmtpSettings
+
+    sender = settings.get("mail", "sender")
+    if not sender:
+        raise SettingsError("setting mail.sender is required when mail.host is set")
+    return SmtpMailer(SmtpSettings(
+        host=host, sender=sender, port=settings.get("mail", "port"), security=settings.get("mail", "security"),
+        username=settings.get("mail", "username") or None, password=settings.get("mail", "password") or None,
+        ca_file=settings.get("mail", "ca_file") or None,
+    ))
+
+
+def _identity(settings: Settings, engine, store, known_services: set[str], clock):
+    from adapters.storage.identity_keys import load_or_create_key
+    from adapters.storage.identity_store import SqlIdentityStore
+    from core.identity.sealing import AesGcmSecretBox
+    from core.identity.service import Identity
+    from core.identity.settings import IdentitySettings
+
+    section = {key: entry.value for key, entry in settings.values["identity"].items()}
+    key = load_or_create_key((settings.data_dir / section["key_file"]).resolve())
+    return Identity(SqlIdentityStore(engine), store, known_services, clock, AesGcmSecretBox(key),
+                    IdentitySettings.from_section(section), _mailer(settings))
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
@@ -66,12 +96,15 @@ class Container(containers.DeclarativeContainer):
         SchemaCatalog, store, clock, cache_dir=providers.Callable(lambda s: s.path("cache") / "schemas", settings),
         bundled=plugins.provided.bundled_xsd,
     )
+    identity = providers.Singleton(_identity, settings, engine, store, providers.Callable(_known_services, plugins),
+                                   clock)
     ingest = providers.Singleton(
-        IngestService, store, payloads, plugins, catalog, clock, providers.Callable(_ingest_settings, settings)
+        IngestService, store, payloads, plugins, catalog, clock, providers.Callable(_ingest_settings, settings),
+        audit=identity.provided.audit,
     )
     organisations = providers.Singleton(OrganisationService, store, providers.Callable(_known_services, plugins))
     freezes = providers.Singleton(FreezeService, store, plugins, clock)
-    mailbox = providers.Singleton(MailboxService, store, payloads, clock)
+    mailbox = providers.Singleton(MailboxService, store, payloads, clock, audit=identity.provided.audit)
     file_drop = providers.Singleton(_file_drop, settings, ingest, store, payloads, clock)
 
 

@@ -77,6 +77,27 @@ SCHEMA: dict[str, dict[str, Option]] = {
         "poll_seconds": Option(5.0, float, "pause between two passes over the folders"),
         "lease_seconds": Option(300, int, "how long a hub process holds a delivery before another may take it"),
     },
+    "identity": {
+        "max_failed_logins": Option(5, int, "failed password or code attempts within the failure window that lock a username"),
+        "failure_window_minutes": Option(15, int, "minutes within which failed logins add up"),
+        "lockout_minutes": Option(15, int, "minutes a locked username stays locked"),
+        "session_idle_minutes": Option(15, int, "minutes without a request after which a portal session ends"),
+        "session_absolute_minutes": Option(480, int, "minutes after login at which a portal session ends in any case"),
+        "invitation_minutes": Option(4320, int, "minutes an invitation link stays valid (4320: 72 hours)"),
+        "portal_url": Option("http://127.0.0.1:8080", str, "public address of the portal, the base of invitation links"),
+        "key_file": Option("identity.key", str, "file with the key that seals TOTP secrets (relative to the data "
+                                                "folder); created when missing, so back it up"),
+    },
+    "mail": {
+        "host": Option("", str, "SMTP server for invitation mail; empty: links are shown, not mailed"),
+        "port": Option(587, int, "SMTP port"),
+        "security": Option("starttls", str, "starttls, tls (implicit TLS) or none (a local relay only)",
+                           choices=("starttls", "tls", "none")),
+        "sender": Option("", str, "From address of the mail the hub sends; required with a host"),
+        "username": Option("", str, "SMTP login name; empty: no login"),
+        "password": Option("", str, "SMTP password", secret=True),
+        "ca_file": Option("", str, "PEM file of the certificates to trust for the SMTP server; empty: the system's"),
+    },
     "ui": {
         "language": Option("nl", str, "language of messages for people", choices=("nl", "en")),
     },

@@ -23,6 +23,7 @@ import structlog
 from core import codes
 from core.errors import Rejected
 from core.header import Header
+from core.identity.audit import AuditLog, Upload
 from core.ingest_rules import Examined, Recognised, RuleBook
 from core.model import Channel, Delivery, Event, Message, State
 from core.plugins import PluginHost
@@ -116,6 +117,7 @@ class IngestService:
         catalog: SchemaCatalog,
         clock: Clock,
         settings: IngestSettings | None = None,
+        audit: AuditLog | None = None,
     ):
         self._store = store
         self._payloads = payloads
@@ -123,6 +125,7 @@ class IngestService:
         self._catalog = catalog
         self._clock = clock
         self.settings = settings or IngestSettings()
+        self._audit = audit
 
     def submit(self, principal: Principal, submission: Submission) -> Outcome:
         return self.submit_many(principal, [submission])[0]
@@ -134,6 +137,7 @@ class IngestService:
         pending = [self._examine(rules, principal, submission) for submission in submissions]
         self._link_within_batch(pending)
         self._commit(rules, pending)
+        self._audit_uploads(principal, pending)
         self._notify_observers(pending)
         return [self._outcome(item) for item in pending]
 
@@ -320,6 +324,17 @@ class IngestService:
         log.info("message_rejected", message_id=message.id, code=rejected.code, sender=message.sender,
                  message_type=message.message_type, channel=message.channel.value)
         return Rejection(message=message, events=list(item.timeline.events), staged=item.staged)
+
+    def _audit_uploads(self, principal: Principal, pending: list[_Pending]) -> None:
+        """Record every new message of the batch in the audit log; a resent source reference is not new."""
+        if self._audit is None:
+            return
+        uploads = [
+            Upload(item.message.id, item.message.sender, item.message.service,
+                   "rejected" if item.message.status == State.REJECTED else "accepted")
+            for item in pending if item.existing is None
+        ]
+        self._audit.record_uploads(principal, uploads)
 
     def _notify_observers(self, pending: list[_Pending]) -> None:
         for item in pending:

@@ -14,6 +14,7 @@ import structlog
 
 from core import authz
 from core.errors import NotFound
+from core.identity.audit import AuditLog
 from core.model import Event, Message, State
 from core.ports import Clock, MessageQuery, PayloadStore, Store
 from core.principal import Action, Principal
@@ -30,10 +31,11 @@ class Trace:
 
 
 class MailboxService:
-    def __init__(self, store: Store, payloads: PayloadStore, clock: Clock):
+    def __init__(self, store: Store, payloads: PayloadStore, clock: Clock, audit: AuditLog | None = None):
         self._store = store
         self._payloads = payloads
         self._clock = clock
+        self._audit = audit
 
     def inbox(self, principal: Principal, organisation: str, query: MessageQuery | None = None) -> list[Message]:
         """List messages delivered to ``organisation`` in the services the principal may receive."""
@@ -53,6 +55,9 @@ class MailboxService:
             event = Event(message.id, self._clock.now(), State.DOWNLOADED, actor=principal.describe())
             self._store.mark_downloaded(message.id, event)
             log.info("message_downloaded", message_id=message.id, organisation=message.recipient, actor=principal.describe())
+        if self._audit is not None:
+            acting_for = principal.organisation or message.recipient
+            self._audit.record_download(principal, message.id, acting_for, message.service)
         return message, stream
 
     def trace(self, principal: Principal, message_id: str) -> Trace:
