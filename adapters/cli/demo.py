@@ -21,6 +21,7 @@ from core.principal import Principal
 GEMEENTE = ("0363", "Gemeente Demodam")
 AANBIEDER = ("12345678", "Jeugdzorg Demo B.V.")
 OPERATOR = Principal.operator(Channel.CLI)
+DEMO_OPERATOR = "beheerder"
 
 
 def register(cli: click.Group) -> None:
@@ -56,8 +57,19 @@ def demo(context: CliContext, keep: Path | None, schemas: Path | None, as_json: 
     say(_("Organisations: gemeente {gemeente}, aanbieder {aanbieder}.").format(gemeente=GEMEENTE[0], aanbieder=AANBIEDER[0]))
 
     result = _exchange(container, say, _)
+    operator = _demo_operator(container)
+    if operator is not None:
+        say("")
+        say(_("Portal login of the demo hub operator (start it with: ggk --data-dir {path} serve):").format(
+            path=data_dir.resolve()))
+        say(_("  username: {username}").format(username=operator["username"]))
+        say(_("  password: {password}").format(password=operator["password"]))
+        say(_("  second factor (TOTP) secret: {secret}").format(secret=operator["totp_secret"]))
+        say(_("  add the secret to an authenticator app, or print a code with:"))
+        say(f"  {sys.executable} -c \"import pyotp; print(pyotp.TOTP('{operator['totp_secret']}').now())\"")
     if as_json:
-        emit_json({"data_dir": str(data_dir.resolve()), "schema_sets": [s.id for s in imported], **result})
+        emit_json({"data_dir": str(data_dir.resolve()), "schema_sets": [s.id for s in imported],
+                   "operator": operator, **result})
     if not result["ok"]:
         sys.exit(1)
 
@@ -124,6 +136,34 @@ def _exchange(container, say, _) -> dict:
     return {"ok": retour.accepted and trace.retour is not None, "heen": heen.as_dict(), "retour": retour.as_dict(),
             "trace": {"message": message_dict(trace.message), "events": [event_dict(e) for e in trace.events],
                       "retour": message_dict(trace.retour) if trace.retour else None}}
+
+
+def _demo_operator(container) -> dict | None:
+    """Create the demo's hub operator with a password and an enrolled second factor.
+
+    The enrolment uses the code of the previous 30-second step, so the code an
+    authenticator shows now is still unused and logs in at once.
+    """
+    import secrets
+    from datetime import datetime, timedelta, timezone
+
+    import pyotp
+
+    from core.principal import Role
+
+    identity = container.identity()
+    if any(user.username == DEMO_OPERATOR for user in identity.users.list(OPERATOR)):
+        return None  # kept from an earlier run: its password was printed then
+    password = secrets.token_urlsafe(12)
+    issued = identity.invitations.invite(OPERATOR, None, {Role.OPERATOR}, username=DEMO_OPERATOR)
+    identity.invitations.accept(issued.token, password)
+    started = identity.login.verify_password(DEMO_OPERATOR, password)
+    secret = identity.login.start_totp_enrolment(started.login_token).secret
+    previous_step = datetime.now(timezone.utc) - timedelta(seconds=30)
+    logged_in = identity.login.finish_totp_enrolment(started.login_token, pyotp.TOTP(secret).at(previous_step))
+    identity.logout(logged_in.session_token)
+    return {"username": DEMO_OPERATOR, "password": password, "totp_secret": secret,
+            "recovery_codes": list(logged_in.recovery_codes)}
 
 
 def _status_word(_, outcome) -> str:

@@ -189,3 +189,20 @@ def test_filedrop_once_moves_a_file_through(ggk, ijw, tmp_path):
     assert report["delivered"] == 1
     assert (tmp_path / "hub" / "filedrop" / "0384" / "verzonden" / "JW301.xml").exists()
     assert len(list((tmp_path / "hub" / "filedrop" / "42420001" / "in").glob("JW301_*.xml"))) == 1
+
+
+def test_demo_prints_operator_who_can_log_in(tmp_path):
+    import pyotp
+
+    from config.container import build_container
+    from config.settings import load_settings
+
+    result = CliRunner().invoke(cli, ["demo", "--keep", str(tmp_path / "demo"), "--json"], env={"GGK_DATABASE_URL": None})
+    operator = json.loads(result.output)["operator"]
+    identity = build_container(load_settings(tmp_path / "demo", environ={})).identity()
+
+    started = identity.login.verify_password(operator["username"], operator["password"])
+    logged_in = identity.login.verify_second_factor(started.login_token, pyotp.TOTP(operator["totp_secret"]).now())
+
+    assert started.next_step == "second_factor"
+    assert logged_in.principal.is_operator
