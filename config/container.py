@@ -9,13 +9,14 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from adapters.storage import FilePayloadStore, SqlStore, create_engine_for
+from adapters.storage.wlz_store import SqlWlzStore
 from config.settings import Settings, SettingsError
 from core.clock import SystemClock
 from core.freezes import FreezeService
 from core.ingest import IngestService, IngestSettings
 from core.mailbox import MailboxService
 from core.organisations import OrganisationService
-from core.plugins import PluginHost
+from core.plugins import PluginContext, PluginHost
 from core.schemas import SchemaCatalog
 
 
@@ -29,6 +30,19 @@ def _ingest_settings(settings: Settings) -> IngestSettings:
         validation=settings.get("ingest", "validation"),
         stream_threshold=settings.get("ingest", "stream_threshold"),
     )
+
+
+def _started_ingest(store, payloads, plugins: PluginHost, catalog, clock, ingest_settings, settings: Settings,
+                    resources: dict, audit=None) -> IngestService:
+    """Build the ingest service and start the plugins with it, so their observers see every message."""
+    ingest = IngestService(store, payloads, plugins, catalog, clock, ingest_settings, audit=audit)
+    values = {section: {key: entry.value for key, entry in options.items()} for section, options in settings.values.items()}
+    plugins.start(PluginContext(store, payloads, clock, ingest, values, resources))
+    return ingest
+
+
+def _plugin_context(plugins: PluginHost, _ingest: IngestService) -> PluginContext:
+    return plugins.context
 
 
 def _known_services(plugins: PluginHost) -> set[str]:
@@ -98,10 +112,13 @@ class Container(containers.DeclarativeContainer):
     )
     identity = providers.Singleton(_identity, settings, engine, store, providers.Callable(_known_services, plugins),
                                    clock)
+    wlz_store = providers.Singleton(SqlWlzStore, engine)
+    plugin_resources = providers.Dict({"wlz.store": wlz_store})
     ingest = providers.Singleton(
-        IngestService, store, payloads, plugins, catalog, clock, providers.Callable(_ingest_settings, settings),
-        audit=identity.provided.audit,
+        _started_ingest, store, payloads, plugins, catalog, clock, providers.Callable(_ingest_settings, settings),
+        settings, plugin_resources, audit=identity.provided.audit,
     )
+    plugin_context = providers.Callable(_plugin_context, plugins, ingest)
     organisations = providers.Singleton(OrganisationService, store, providers.Callable(_known_services, plugins))
     freezes = providers.Singleton(FreezeService, store, plugins, clock)
     mailbox = providers.Singleton(MailboxService, store, payloads, clock, audit=identity.provided.audit)

@@ -98,6 +98,11 @@ SCHEMA: dict[str, dict[str, Option]] = {
         "password": Option("", str, "SMTP password", secret=True),
         "ca_file": Option("", str, "PEM file of the certificates to trust for the SMTP server; empty: the system's"),
     },
+    "wlz": {
+        "batch_limit": Option(10_000, int, "most BSNs one registertoets may ask for"),
+        "wus_oin_header": Option("", str, "HTTP header carrying the WUS caller's OIN, set by a TLS-terminating proxy; "
+                                          "empty: only the TLS client certificate counts"),
+    },
     "ui": {
         "language": Option("nl", str, "language of messages for people", choices=("nl", "en")),
     },

@@ -15,7 +15,7 @@ from core.errors import Rejected
 from core.hookspecs import hookimpl
 from core.messagetypes import ServiceSpec, heen
 from core.model import OrgKind, State
-from core.plugins import PluginError, PluginHost
+from core.plugins import PluginContext, PluginError, PluginHost
 from tests.flow import messages, reference
 from tests.flow.hub import organisation
 
@@ -103,6 +103,32 @@ class GreetingCommands:
         @click.argument("naam")
         def hallo(naam):
             click.echo(f"hallo {naam}")
+
+
+class StartedPlugin:
+    """Returns, per host, an observer bound to the sink the composition root registered."""
+
+    def __init__(self):
+        self.contexts = []
+
+    @hookimpl
+    def ggk_plugin_started(self, context):
+        self.contexts.append(context)
+        return BoundObserver(context.resource("tst.sink"))
+
+
+class BoundObserver:
+    def __init__(self, sink: list):
+        self.sink = sink
+
+    @hookimpl
+    def ggk_message_routed(self, message):
+        self.sink.append(message.id)
+
+
+def start(hub, **resources) -> None:
+    """Start the hub's plugin host; its tests disable the built-in wlz plugin, which needs the resource wlz.store."""
+    hub.plugins.start(PluginContext(hub.store, hub.payloads, hub.clock, hub.service, resources=resources))
 
 
 def test_ggk_services_indexes_declared_types():
@@ -285,3 +311,33 @@ def test_ggk_cli_commands_without_plugin_commands_leaves_group():
     host.add_cli_commands(cli)
 
     assert "tst" not in cli.commands
+
+
+def test_ggk_plugin_started_registers_bound_observer(hub_with, toewijzing):
+    plugin = StartedPlugin()
+    first_sink, second_sink = [], []
+    first, second = hub_with(plugin, disabled=("wlz",)), hub_with(plugin, disabled=("wlz",))
+
+    start(first, **{"tst.sink": first_sink})
+    start(second, **{"tst.sink": second_sink})
+    outcome = first.send(GEMEENTE, toewijzing)
+
+    assert [context.store for context in plugin.contexts] == [first.store, second.store]
+    assert first_sink == [outcome.message_id]
+    assert second_sink == []
+    assert first.plugins.context.resource("tst.sink") is first_sink
+
+
+def test_ggk_plugin_started_missing_resource_stops_start(hub_with):
+    hub = hub_with(StartedPlugin(), disabled=("wlz",))
+
+    with pytest.raises(PluginError, match="throwaway-0 failed to start.*tst.sink"):
+        start(hub)
+
+
+def test_ggk_plugin_started_runs_once_per_host(hub_with):
+    hub = hub_with(StartedPlugin(), disabled=("wlz",))
+    start(hub, **{"tst.sink": []})
+
+    with pytest.raises(PluginError, match="already started"):
+        start(hub, **{"tst.sink": []})

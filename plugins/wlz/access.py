@@ -1,0 +1,36 @@
+"""Authorisation rules of the Wlz use cases, on top of ``core.authz``."""
+
+from __future__ import annotations
+
+from core import authz
+from core.errors import NotAuthorised
+from core.model import Organisation
+from core.ports import Store
+from core.principal import Action, Principal
+from plugins.wlz.model import SERVICE
+
+
+def require_enrolled_member(principal: Principal, hub: Store, action: Action) -> Organisation:
+    """Return the principal's organisation when it is active, enrolled for wlz and the principal holds ``action``.
+
+    The hub operator acting for no organisation is refused: a Wlz question is always asked
+    for an organisation.
+    """
+    if principal.organisation is None:
+        raise NotAuthorised(f"{principal.describe()} acts for no organisation; act as the organisation (--as CODE)")
+    organisation = hub.get_organisation(principal.organisation)
+    if organisation is None or not organisation.active or SERVICE not in organisation.services():
+        raise NotAuthorised(f"organisation {principal.organisation} is unknown, inactive or not enrolled for wlz",
+                            params={"organisation": principal.organisation, "service": SERVICE})
+    authz.require_act_for(principal, organisation.code, SERVICE, action)
+    return organisation
+
+
+def require_operator_or_partner(principal: Principal, hub: Store, partners: tuple[str, ...]) -> None:
+    """Allow the hub operator, or one of the chain partners ``partners`` acting for itself with wlz send."""
+    if principal.is_operator and principal.organisation is None:
+        return
+    if principal.organisation not in partners:
+        raise NotAuthorised(f"{principal.describe()} may not do this; only the hub operator or "
+                            f"{' or '.join(partners)} may", params={"service": SERVICE})
+    require_enrolled_member(principal, hub, Action.SEND)
