@@ -7,7 +7,8 @@ existence does not leak.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import BinaryIO
 
 import structlog
@@ -16,7 +17,7 @@ from core import authz
 from core.errors import NotFound
 from core.identity.audit import AuditLog
 from core.model import Event, Message, State
-from core.ports import Clock, MessageQuery, PayloadStore, Store
+from core.ports import Clock, MessageCount, MessageQuery, PayloadStore, Store
 from core.principal import Action, Principal
 
 log = structlog.get_logger(__name__)
@@ -28,6 +29,35 @@ class Trace:
     events: list[Event]
     heen: Message | None
     retour: Message | None
+
+
+WAITING_STATES = (State.DELIVERED, State.PUSH_FAILED, State.UNDELIVERABLE)  # delivered, not yet downloaded
+
+
+@dataclass
+class ServiceSummary:
+    """Exact counts of one service in an organisation's mailbox."""
+
+    service: str
+    new: int = 0  # received in the last 24 hours
+    waiting: int = 0  # delivered and not yet downloaded, whenever received
+    rejected: int = 0  # files the organisation sent that were rejected, within the summary's days
+
+
+@dataclass(frozen=True)
+class DayVolume:
+    day: date
+    received: int
+    sent: int  # rejected files included
+
+
+@dataclass
+class MailboxSummary:
+    """The figures of an organisation's overview: counts per service, and messages per day."""
+
+    organisation: str
+    services: dict[str, ServiceSummary] = field(default_factory=dict)
+    days: list[DayVolume] = field(default_factory=list)
 
 
 class MailboxService:
@@ -70,6 +100,37 @@ class MailboxService:
     def get(self, principal: Principal, message_id: str) -> Message:
         return self._visible(principal, message_id)
 
+    def summary(self, principal: Principal, organisation: str, *, days: int = 30,
+                zone: tzinfo = timezone.utc) -> MailboxSummary:
+        """Count exactly what the principal may see of ``organisation``'s mailbox.
+
+        Per service: received in the last 24 hours, waiting for download, and sent but
+        rejected within the ``days`` calendar days (in ``zone``) that end today. Per day:
+        received and sent. Each figure is one grouped, indexed count in the store, so the
+        cost grows with the messages of the period, not with the whole table.
+        """
+        authz.require_member_or_operator(principal, organisation)
+        now = self._clock.now()
+        first_day = now.astimezone(zone).date() - timedelta(days=days - 1)
+        periods = tuple(datetime.combine(first_day + timedelta(days=n), time.min, zone) for n in range(days + 1))
+        received = self._counts(principal, organisation, "recipient", Action.RECEIVE, periods=periods)
+        sent = self._counts(principal, organisation, "sender", Action.SEND, periods=periods)
+        new = self._counts(principal, organisation, "recipient", Action.RECEIVE, since=now - timedelta(days=1))
+        waiting = [count for state in WAITING_STATES
+                   for count in self._counts(principal, organisation, "recipient", Action.RECEIVE, status=state)]
+
+        summary = MailboxSummary(organisation)
+        for counts, name in ((new, "new"), (waiting, "waiting")):
+            for count in counts:
+                _add(summary, count, name)
+        for count in sent:
+            if count.status == State.REJECTED:
+                _add(summary, count, "rejected")
+        summary.days = [
+            DayVolume(first_day + timedelta(days=n), _in_period(received, n), _in_period(sent, n)) for n in range(days)
+        ]
+        return summary
+
     # -- helpers ---------------------------------------------------------------------------
 
     def _listing(self, principal: Principal, organisation: str, role: str, action: Action,
@@ -79,6 +140,12 @@ class MailboxService:
         services = self._services_allowed(principal, organisation, action, query.services)
         narrowed = MessageQuery(**{**query.__dict__, "organisation": organisation, "role": role, "services": services})
         return self._store.list_messages(narrowed)
+
+    def _counts(self, principal: Principal, organisation: str, role: str, action: Action, *,
+                periods: tuple[datetime, ...] = (), **filters) -> list[MessageCount]:
+        services = self._services_allowed(principal, organisation, action, None)
+        query = MessageQuery(organisation=organisation, role=role, services=services, **filters)
+        return self._store.count_messages(query, periods)
 
     def _services_allowed(self, principal: Principal, organisation: str, action: Action,
                           requested: tuple[str, ...] | None) -> tuple[str, ...] | None:
@@ -118,3 +185,14 @@ class MailboxService:
         if message.service is None:
             return True
         return authz.may_act_for(principal, message.sender, message.service, Action.SEND)
+
+
+def _add(summary: MailboxSummary, count: MessageCount, figure: str) -> None:
+    if count.service is None:
+        return  # a file rejected before its service was known belongs to no service's figures
+    item = summary.services.setdefault(count.service, ServiceSummary(count.service))
+    setattr(item, figure, getattr(item, figure) + count.count)
+
+
+def _in_period(counts: list[MessageCount], period: int) -> int:
+    return sum(count.count for count in counts if count.period == period)

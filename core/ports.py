@@ -111,6 +111,16 @@ class MessageQuery:
     limit: int = 100
 
 
+@dataclass(frozen=True)
+class MessageCount:
+    """The number of messages in a mailbox that share a service, a status and, with periods, a period."""
+
+    service: str | None
+    status: State
+    count: int
+    period: int | None = None  # i for [periods[i], periods[i + 1]); None when counted without periods
+
+
 class PayloadStore(abc.ABC):
     """Content-addressed payload bytes."""
 
@@ -219,6 +229,15 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def list_messages(self, query: MessageQuery) -> list[Message]: ...
+
+    @abc.abstractmethod
+    def count_messages(self, query: MessageQuery, periods: tuple[datetime, ...] = ()) -> list[MessageCount]:
+        """Count what ``list_messages(query)`` finds without its page (``before``, ``limit``).
+
+        The counts are grouped by service and status. With ``periods`` (ascending
+        boundaries) they are grouped by period too, and messages received outside
+        ``[periods[0], periods[-1])`` are not counted. Groups with no messages are left out.
+        """
 
     @abc.abstractmethod
     def mark_downloaded(self, message_id: str, event: Event) -> None:

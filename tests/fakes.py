@@ -15,7 +15,7 @@ from core.errors import Conflict, NotFound
 from core.tracking import TRANSITIONS
 from core.model import Channel, Delivery, Event, Freeze, Message, Organisation, SchemaSet, State
 from core.ports import (
-    Acceptance, Clock, MessageQuery, PayloadStore, PayloadTooLarge, Rejection, SchemaActivation, StagedPayload, Store,
+    Acceptance, Clock, MessageCount, MessageQuery, PayloadStore, PayloadTooLarge, Rejection, SchemaActivation, StagedPayload, Store,
 )
 
 CHUNK = 64 * 1024
@@ -182,33 +182,43 @@ class MemoryStore(Store):
             self.messages[event.message_id].status = status
 
     def list_messages(self, query: MessageQuery) -> list[Message]:
-        rows = []
-        for message in self.messages.values():
-            owner = message.recipient if query.role == "recipient" else message.sender
-            if owner != query.organisation:
-                continue
-            if query.role == "recipient" and message.status == State.REJECTED:
-                continue
-            if query.services is not None and message.service not in query.services:
-                continue
-            if query.message_type and message.message_type != query.message_type:
-                continue
-            partner = message.sender if query.role == "recipient" else message.recipient
-            if query.partner and partner != query.partner:
-                continue
-            if query.status and message.status != query.status:
-                continue
-            if query.since and message.received_at < query.since:
-                continue
-            if query.until and message.received_at >= query.until:
-                continue
-            if query.identificatie and message.identificatie != query.identificatie:
-                continue
-            if query.before and (message.received_at, message.id) >= query.before:
-                continue
-            rows.append(message)
+        rows = [message for message in self.messages.values() if self._in_mailbox(message, query)]
         rows.sort(key=lambda m: (m.received_at, m.id), reverse=True)
         return [copy.deepcopy(m) for m in rows[: query.limit]]
+
+    def count_messages(self, query: MessageQuery, periods: tuple[datetime, ...] = ()) -> list[MessageCount]:
+        counts: dict[tuple[str | None, State, int | None], int] = {}
+        unpaged = MessageQuery(**{**query.__dict__, "before": None})
+        for message in self.messages.values():
+            if not self._in_mailbox(message, unpaged):
+                continue
+            period = None
+            if periods:
+                ends = [index for index, end in enumerate(periods[1:]) if periods[0] <= message.received_at < end]
+                if not ends:
+                    continue
+                period = ends[0]
+            key = (message.service, message.status, period)
+            counts[key] = counts.get(key, 0) + 1
+        return [MessageCount(service, status, count, period) for (service, status, period), count in counts.items()]
+
+    @staticmethod
+    def _in_mailbox(message: Message, query: MessageQuery) -> bool:
+        owner = message.recipient if query.role == "recipient" else message.sender
+        partner = message.sender if query.role == "recipient" else message.recipient
+        checks = (
+            owner == query.organisation,
+            not (query.role == "recipient" and message.status == State.REJECTED),
+            query.services is None or message.service in query.services,
+            not query.message_type or message.message_type == query.message_type,
+            not query.partner or partner == query.partner,
+            not query.status or message.status == query.status,
+            not query.since or message.received_at >= query.since,
+            not query.until or message.received_at < query.until,
+            not query.identificatie or message.identificatie == query.identificatie,
+            not query.before or (message.received_at, message.id) < query.before,
+        )
+        return all(checks)
 
     def mark_downloaded(self, message_id: str, event: Event) -> None:
         message = self.messages[message_id]

@@ -6,11 +6,13 @@ opens and commits.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, literal, select, tuple_, update
+from datetime import datetime
+
+from sqlalchemy import Select, case, func, literal, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from core.model import Direction, Event, Message, State
-from core.ports import MessageQuery
+from core.ports import MessageCount, MessageQuery
 
 from adapters.storage.dialect import insert_rows
 from adapters.storage.mapping import event_from_row, event_values, message_from_row
@@ -77,6 +79,46 @@ def mark_downloaded(session: Session, message_id: str, event: Event) -> None:
 
 def list_messages(session: Session, query: MessageQuery) -> list[Message]:
     """Return one page of a mailbox, newest first, continuing after ``query.before``."""
+    statement = _mailbox(select(MessageRow), query)
+    if query.before is not None:
+        received_at, message_id = query.before
+        statement = statement.where(tuple_(MessageRow.received_at, MessageRow.id) < (received_at, message_id))
+
+    statement = statement.order_by(MessageRow.received_at.desc(), MessageRow.id.desc()).limit(query.limit)
+    return [message_from_row(row) for row in session.scalars(statement)]
+
+
+def count_messages(session: Session, query: MessageQuery, periods: tuple[datetime, ...]) -> list[MessageCount]:
+    """Count a mailbox's messages per service, status and (with ``periods``) period, in one grouped query.
+
+    The period number is computed in a subquery, so the outer GROUP BY names a column
+    rather than repeating the CASE expression, whose bound parameters PostgreSQL would
+    not recognise as the same expression.
+    """
+    if len(periods) == 1:
+        return []  # one boundary encloses no period
+    period = _period_index(periods) if periods else literal(None)
+    rows = _mailbox(select(MessageRow.service, MessageRow.status, period.label("period")), query)
+    if periods:
+        rows = rows.where(MessageRow.received_at >= periods[0], MessageRow.received_at < periods[-1])
+    rows = rows.subquery()
+    statement = (
+        select(rows.c.service, rows.c.status, rows.c.period, func.count().label("count"))
+        .group_by(rows.c.service, rows.c.status, rows.c.period)
+    )
+    return [
+        MessageCount(row.service, State(row.status), row.count, row.period)
+        for row in session.execute(statement)
+    ]
+
+
+def _period_index(periods: tuple[datetime, ...]):
+    """Return a CASE expression that numbers the period a row was received in (rows before ``periods[0]`` excluded)."""
+    return case(*((MessageRow.received_at < end, index) for index, end in enumerate(periods[1:])), else_=None)
+
+
+def _mailbox(statement: Select, query: MessageQuery) -> Select:
+    """Restrict ``statement`` to the organisation's inbox or sent box and the query's filters."""
     if query.role not in ("recipient", "sender"):
         raise ValueError(f"invalid role {query.role!r}: use 'recipient' or 'sender'")
     if query.role == "recipient":
@@ -84,16 +126,10 @@ def list_messages(session: Session, query: MessageQuery) -> list[Message]:
     else:
         owner, partner = MessageRow.sender, MessageRow.recipient
 
-    statement = select(MessageRow).where(owner == query.organisation)
+    statement = statement.where(owner == query.organisation)
     if query.role == "recipient":
         statement = statement.where(MessageRow.status != State.REJECTED.value)
-    statement = _apply_filters(statement, query, partner)
-    if query.before is not None:
-        received_at, message_id = query.before
-        statement = statement.where(tuple_(MessageRow.received_at, MessageRow.id) < (received_at, message_id))
-
-    statement = statement.order_by(MessageRow.received_at.desc(), MessageRow.id.desc()).limit(query.limit)
-    return [message_from_row(row) for row in session.scalars(statement)]
+    return _apply_filters(statement, query, partner)
 
 
 def _apply_filters(statement: Select, query: MessageQuery, partner) -> Select:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import Conflict
 from core.model import Channel, Delivery, Event, Freeze, Message, Organisation, SchemaSet, State
-from core.ports import Acceptance, MessageQuery, Rejection, SchemaActivation, Store
+from core.ports import Acceptance, MessageCount, MessageQuery, Rejection, SchemaActivation, Store
 
 from adapters.storage import accepting, deliveries, messages, registry
 from adapters.storage.engine import BEGIN_MODE_OPTION
@@ -188,6 +188,10 @@ class SqlStore(Store):
     def list_messages(self, query: MessageQuery) -> list[Message]:
         with self._reading() as session:
             return messages.list_messages(session, query)
+
+    def count_messages(self, query: MessageQuery, periods: tuple[datetime, ...] = ()) -> list[MessageCount]:
+        with self._reading() as session:
+            return messages.count_messages(session, query, periods)
 
     def mark_downloaded(self, message_id: str, event: Event) -> None:
         with self._writing() as session:

@@ -111,6 +111,10 @@ class MessageRow(Base):
         Index(None, "link_key"),
         Index(None, "recipient", "received_at", "id"),
         Index(None, "sender", "received_at", "id"),
+        # Covering indexes for MailboxService.summary's counts (migration 0005).
+        Index(None, "recipient", "status", "service"),
+        Index(None, "recipient", "received_at", "service", "status"),
+        Index(None, "sender", "received_at", "service", "status"),
         Index(None, "message_type"),
         Index(None, "identificatie"),
     )

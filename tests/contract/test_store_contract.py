@@ -507,6 +507,95 @@ def test_listing_other_organisation_empty(store_env):
     assert store.list_messages(MessageQuery("1680")) == []
 
 
+# -- mailbox counts -----------------------------------------------------------------------
+
+
+def _counted(counts) -> dict[tuple, int]:
+    return {(c.service, c.status, c.period): c.count for c in counts}
+
+
+def test_recipient_counts_by_service_and_status(store_env):
+    store, payloads = store_env
+    box = _mailbox(store, payloads)
+    store.mark_downloaded(box["wmo_old"].id, Event(box["wmo_old"].id, at(50), State.DOWNLOADED))
+
+    counts = store.count_messages(MessageQuery("42420001"))
+
+    assert _counted(counts) == {
+        ("wmo", State.DELIVERED, None): 2,
+        ("wmo", State.DOWNLOADED, None): 1,
+        ("jw", State.DELIVERED, None): 1,
+    }
+
+
+def test_sender_counts_include_rejected(store_env):
+    store, payloads = store_env
+    _mailbox(store, payloads)
+
+    counts = store.count_messages(MessageQuery("0384", role="sender"))
+
+    assert _counted(counts) == {
+        ("wmo", State.DELIVERED, None): 3,
+        ("wmo", State.REJECTED, None): 1,
+        ("jw", State.DELIVERED, None): 1,
+    }
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"services": ("jw",)}, {("jw", State.DELIVERED, None): 1}),
+        ({"services": ()}, {}),
+        ({"status": State.DOWNLOADED}, {}),
+        ({"partner": "0599"}, {("wmo", State.DELIVERED, None): 1}),
+        ({"since": at(20), "until": at(30)}, {("wmo", State.DELIVERED, None): 1, ("jw", State.DELIVERED, None): 1}),
+        ({"before": (at(20), "0"), "limit": 1}, {("wmo", State.DELIVERED, None): 3, ("jw", State.DELIVERED, None): 1}),
+    ],
+)
+def test_counts_follow_listing_filters_but_not_page(store_env, filters, expected):
+    store, payloads = store_env
+    _mailbox(store, payloads)
+
+    counts = store.count_messages(MessageQuery("42420001", **filters))
+
+    assert _counted(counts) == expected
+
+
+def test_counts_per_period(store_env):
+    store, payloads = store_env
+    _mailbox(store, payloads)  # inbox of 42420001 received at 10, 20, 25 and 30 seconds
+
+    counts = store.count_messages(MessageQuery("42420001"), periods=(at(15), at(25), at(31)))
+
+    assert _counted(counts) == {
+        ("jw", State.DELIVERED, 0): 1,
+        ("wmo", State.DELIVERED, 1): 2,
+    }
+
+
+def test_counts_period_boundaries_half_open(store_env):
+    store, payloads = store_env
+    _mailbox(store, payloads)
+
+    counts = store.count_messages(MessageQuery("42420001"), periods=(at(20), at(25), at(30)))
+
+    assert _counted(counts) == {("jw", State.DELIVERED, 0): 1, ("wmo", State.DELIVERED, 1): 1}
+
+
+def test_counts_single_boundary_empty(store_env):
+    store, payloads = store_env
+    _mailbox(store, payloads)
+
+    assert store.count_messages(MessageQuery("42420001"), periods=(at(0),)) == []
+
+
+def test_counts_other_organisation_empty(store_env):
+    store, payloads = store_env
+    _mailbox(store, payloads)
+
+    assert store.count_messages(MessageQuery("1680")) == []
+
+
 # -- downloads ----------------------------------------------------------------------------
 
 
