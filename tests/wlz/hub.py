@@ -65,10 +65,10 @@ class WlzHub:
             return stream.read()
 
 
-def build_wlz_hub(data_dir: Path, database_url: str, **settings) -> WlzHub:
+def build_wlz_hub(data_dir: Path, database_url: str, settings: dict | None = None) -> WlzHub:
     """Migrate the database and build the container; ``settings`` are (section, key) flags."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    flags = {("database", "url"): database_url, **settings}
+    flags = {("database", "url"): database_url, **(settings or {})}
     loaded = load_settings(data_dir, flags=flags, environ={})
     for key in ("payloads", "cache"):
         loaded.path(key).mkdir(parents=True, exist_ok=True)
