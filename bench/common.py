@@ -28,7 +28,7 @@ def temporary_hub(database_url: str | None = None, **ingest):
     data_dir = Path(tempfile.mkdtemp(prefix="ggk-bench-"))
     flags = {("ingest", key): value for key, value in ingest.items()}
     if database_url:
-        flags[("database", "url")] = database_url
+        flags[("database", "url")] = fresh_schema(database_url) if database_url.startswith("postgresql") else database_url
     settings = load_settings(data_dir, flags=flags, environ={})
     from adapters.cli.runtime import configure_logging
 
@@ -37,6 +37,23 @@ def temporary_hub(database_url: str | None = None, **ingest):
         settings.path(key).mkdir(parents=True, exist_ok=True)
     migrate(create_engine_for(settings.database_url))
     return build_container(settings)
+
+
+def fresh_schema(url: str) -> str:
+    """Create a new empty PostgreSQL schema and return ``url`` with its search_path set to it."""
+    import secrets
+
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from adapters.storage import create_engine_for
+
+    schema = f"ggk_bench_{secrets.token_hex(4)}"
+    engine = create_engine_for(url)
+    with engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    return make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
 
 
 def machine() -> str:

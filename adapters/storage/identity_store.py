@@ -282,9 +282,13 @@ class SqlIdentityStore(IdentityStore):
             return session.execute(insert(AuditRow).returning(AuditRow.id), [identity_rows.audit_values(record)]).scalar_one()
 
     def add_audits(self, records: list[AuditRecord]) -> list[int]:
+        if not records:
+            return []
         with self._writing() as session:
-            statement = insert(AuditRow).returning(AuditRow.id)
-            return [session.execute(statement, [identity_rows.audit_values(record)]).scalar_one() for record in records]
+            table = AuditRow.__table__
+            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            rows = [identity_rows.audit_values(record) for record in records]
+            return list(session.connection().execute(statement, rows).scalars())  # one multi-row INSERT
 
     def list_audit(self, query: AuditQuery) -> list[AuditRecord]:
         with self._reading() as session:
