@@ -343,7 +343,8 @@ class IngestService:
             log.info("message_accepted", message_id=item.message.id, message_type=item.message.message_type,
                      sender=item.message.sender, recipient=item.message.recipient,
                      heen_id=item.message.heen_id, channel=item.message.channel.value)
-            payload = StoredPayload(item.message.payload_hash, self._payloads)
+            in_memory = item.staged is not None and item.staged.content is not None
+            payload = item.staged if in_memory else StoredPayload(item.message.payload_hash, self._payloads)
             self._plugins.message_routed(item.message, item.examined.header, payload)
 
     def _outcome(self, item: _Pending) -> Outcome:
