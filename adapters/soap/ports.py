@@ -18,6 +18,9 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+# The longest ebMS MessageId or CPAId the hub stores; the endpoint refuses longer ones.
+MAX_ID_LENGTH = 255
+
 
 class InboundState(str, enum.Enum):
     RECEIVED = "received"  # recorded, not yet processed (or the process stopped halfway)
@@ -148,6 +151,7 @@ class Finish:
     core_message_id: str | None = None
     fo01_code: str | None = None
     reference_message_id: tuple[str, str, str] | None = None  # (organisation, referentienummer, core message id)
+    heen_message_id: str | None = None  # the heenbericht a Du01's crossRefnummer points to
     outbox: tuple[OutboxItem, ...] = ()
 
 
@@ -205,6 +209,13 @@ class EbmsStore(abc.ABC):
     def get_item(self, item_id: str) -> OutboxItem | None: ...
 
     @abc.abstractmethod
+    def queue_again(self, item: OutboxItem, at: datetime) -> None:
+        """Insert a Fo01 or signal item; when its MessageId is stored, make that item due again at ``at``.
+
+        A resent message gets its original answer again this way, with the original MessageId.
+        """
+
+    @abc.abstractmethod
     def claim_outbox(self, worker: str, now: datetime, lease_seconds: int, limit: int) -> list[OutboxItem]:
         """Lease due, unfinished Fo01 and signal items to ``worker``, oldest due first."""
 
@@ -233,6 +244,9 @@ class EbmsStore(abc.ABC):
     @abc.abstractmethod
     def set_stuf_version(self, organisation: str, version: str | None, at: datetime, actor: str) -> None:
         """Set the organisation's StUF version; None removes the override."""
+
+    @abc.abstractmethod
+    def add_alert(self, alert: Alert) -> None: ...
 
     @abc.abstractmethod
     def alerts(self, organisation: str | None = None, limit: int = 100) -> list[Alert]:

@@ -89,7 +89,7 @@ class SqlEbmsStore(EbmsStore):
                     .where(StufReferenceRow.organisation == organisation,
                            StufReferenceRow.referentienummer == referentienummer,
                            StufReferenceRow.message_id.is_(None))
-                    .values(message_id=message_id),
+                    .values(message_id=message_id, heen_message_id=finish.heen_message_id),
                     execution_options={"synchronize_session": False},
                 )
             if finish.outbox:
@@ -136,6 +136,16 @@ class SqlEbmsStore(EbmsStore):
         with self._reading() as session:
             row = session.get(EbmsOutboxRow, item_id)
             return records.outbox(row) if row is not None else None
+
+    def queue_again(self, item: OutboxItem, at: datetime) -> None:
+        with self._writing() as session:
+            insert_or_ignore(session, EbmsOutboxRow, [records.outbox_values(item)], ["ebms_message_id"])
+            session.execute(
+                update(EbmsOutboxRow)
+                .where(EbmsOutboxRow.ebms_message_id == item.ebms_message_id, EbmsOutboxRow.kind.in_(LEASED_KINDS))
+                .values(state=OutboxState.PENDING.value, due_at=at, lease_owner=None, lease_until=None),
+                execution_options={"synchronize_session": False},
+            )
 
     def claim_outbox(self, worker: str, now: datetime, lease_seconds: int, limit: int) -> list[OutboxItem]:
         if limit <= 0:
@@ -223,6 +233,10 @@ class SqlEbmsStore(EbmsStore):
             insert_or_update(session, DigikoppelingOrganisationRow,
                              {"code": organisation, "stuf_version": version, "updated_at": at, "updated_by": actor},
                              ["code"])
+
+    def add_alert(self, alert: Alert) -> None:
+        with self._writing() as session:
+            insert_rows(session, DigikoppelingAlertRow, [records.alert_values(alert)])
 
     def alerts(self, organisation: str | None = None, limit: int = 100) -> list[Alert]:
         statement = select(DigikoppelingAlertRow)

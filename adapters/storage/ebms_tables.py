@@ -1,8 +1,9 @@
 """Tables of the Digikoppeling adapter: received ebMS messages, StUF references, the outbox,
 per-organisation StUF versions and alerts. Migration 0003 creates them.
 
-ebMS MessageIds and CPAIds are free text in the standards; the column lengths below are
-the hub's limits, and the endpoint refuses longer values before it stores anything.
+ebMS MessageIds and CPAIds are free text in the standards; their columns hold
+``MAX_ID_LENGTH`` characters, and the endpoint refuses longer values before it stores
+anything.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from datetime import datetime
 from sqlalchemy import Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from adapters.soap.ports import MAX_ID_LENGTH
 from adapters.storage.tables import CODE_LENGTH, SERIAL, SHA256_LENGTH, UUID_LENGTH, Base
 
-EBMS_ID_LENGTH = 255
+EBMS_ID_LENGTH = MAX_ID_LENGTH
 REFERENCE_LENGTH = 64
 
 

@@ -34,6 +34,7 @@ log = structlog.get_logger(__name__)
 PENDING = frozenset({CpaState.REQUESTED, CpaState.IMPORTED})
 NOT_ENDED = frozenset({CpaState.REQUESTED, CpaState.IMPORTED, CpaState.ACTIVE})
 DEFAULT_VALIDITY = timedelta(days=3 * 365)
+PARSED_CACHE_SIZE = 256  # parsed CPAs kept per service, by the SHA-256 of their XML
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class CpaService:
         self._organisations = organisations
         self._clock = clock
         self._validity = validity
+        self._parsed: dict[str, Cpa] = {}
 
     def import_cpa(self, principal: Principal, organisation: str, xml: bytes) -> CpaView:
         """Store a CPA made elsewhere for ``organisation``; it waits for approval in state IMPORTED."""
@@ -191,13 +193,23 @@ class CpaService:
         record = self._repository.get(cpaid)
         if record is None or record.state != CpaState.ACTIVE or record.organisation != principal.organisation:
             raise NotFound(f"no active CPA {cpaid} for {principal.describe()}", params={"cpaid": cpaid})
-        return self._parser.parse(record.xml)
+        return self._parse(record)
+
+    def _parse(self, record: CpaRecord) -> Cpa:
+        """Parse the record's XML once; the webservice checks every message against its CPA."""
+        cpa = self._parsed.get(record.sha256)
+        if cpa is None:
+            cpa = self._parser.parse(record.xml)
+            if len(self._parsed) >= PARSED_CACHE_SIZE:
+                self._parsed.clear()
+            self._parsed[record.sha256] = cpa
+        return cpa
 
     def _view(self, cpaid: str) -> CpaView:
         record = self._repository.get(cpaid)
         if record is None:
             raise NotFound(f"CPA {cpaid} not found", params={"cpaid": cpaid})
-        cpa = self._parser.parse(record.xml)
+        cpa = self._parse(record)
         return CpaView(record, cpa, tuple(checks.warnings(cpa)))
 
     def _organisation_oin(self, code: str) -> str:

@@ -6,6 +6,7 @@ Keys are 2048-bit RSA and live only in memory or in the test's tmp folder.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -61,7 +62,8 @@ class TestCa:
     def certificate_pem(self) -> bytes:
         return self.certificate.public_bytes(serialization.Encoding.PEM)
 
-    def issue(self, common_name: str, oin: str) -> Identity:
+    def issue(self, common_name: str, oin: str, hosts: tuple[str, ...] = ()) -> Identity:
+        """Issue a leaf certificate; ``hosts`` (IP addresses or DNS names) make it usable by a TLS server."""
         key = _key()
         subject = x509.Name([
             x509.NameAttribute(NameOID.COMMON_NAME, common_name),
@@ -74,6 +76,16 @@ class TestCa:
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - timedelta(hours=1)).not_valid_after(now + timedelta(days=1))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .sign(self._key, hashes.SHA256())
         )
+        if hosts:
+            certificate = certificate.add_extension(x509.SubjectAlternativeName([_general_name(h) for h in hosts]),
+                                                    critical=False)
+        certificate = certificate.sign(self._key, hashes.SHA256())
         return Identity(_key_pem(key), certificate.public_bytes(serialization.Encoding.PEM))
+
+
+def _general_name(host: str) -> x509.GeneralName:
+    try:
+        return x509.IPAddress(ipaddress.ip_address(host))
+    except ValueError:
+        return x509.DNSName(host)

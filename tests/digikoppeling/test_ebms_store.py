@@ -105,7 +105,7 @@ def test_finish_sets_state_reference_and_outbox(store):
     store.claim_inbound(inbound(), reference())
     ack = signal(ref_to_message_id="m1@peer")
     finish = Finish("cpa-1", "m1@peer", T0 + timedelta(seconds=1), core_message_id="msg-1",
-                    reference_message_id=("0384", "ref-1", "msg-1"), outbox=(ack,))
+                    reference_message_id=("0384", "ref-1", "msg-1"), heen_message_id="heen-1", outbox=(ack,))
 
     store.finish_inbound(inbound(), finish)
     store.finish_inbound(inbound(), finish)
@@ -114,6 +114,7 @@ def test_finish_sets_state_reference_and_outbox(store):
     assert stored.state == InboundState.PROCESSED
     assert stored.core_message_id == "msg-1"
     assert store.reference_of_message("msg-1").referentienummer == "ref-1"
+    assert store.reference_of_message("msg-1").heen_message_id == "heen-1"
     assert store.find_by_ebms_id(ack.ebms_message_id) == ack
 
 
@@ -178,6 +179,20 @@ def test_acknowledge_finishes_item(store):
     assert late_send.state == OutboxState.ACKNOWLEDGED
     assert store.acknowledge("unknown@peer", T0) is None
     assert store.claim_outbox("w1", T0 + timedelta(days=1), 60, 10) == []
+
+
+def test_queue_again_makes_sent_signal_due(store):
+    item = signal()
+    store.queue_again(item, T0)
+    store.claim_outbox("w1", T0, 60, 10)
+    store.record_send(item.id, T0, None, OutboxState.DONE, None)
+
+    store.queue_again(dataclasses.replace(item, id=str(uuid.uuid4())), T0 + timedelta(minutes=2))
+
+    claimed = store.claim_outbox("w1", T0 + timedelta(minutes=2), 60, 10)
+    assert [i.id for i in claimed] == [item.id]
+    assert claimed[0].state == OutboxState.PENDING
+    assert claimed[0].sends == 1
 
 
 def test_delivery_item_is_inserted_once(store):

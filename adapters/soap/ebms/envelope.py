@@ -68,6 +68,27 @@ class EnvelopeReader:
         return _envelope(root, header_element, tree)
 
 
+def salvage_header(data: bytes) -> MessageHeader | None:
+    """Return the MessageHeader of an envelope that failed a check, if it can be read at all.
+
+    The endpoint answers such a message with a MessageError addressed from its header;
+    without a readable header it can only answer with a SOAP Fault.
+    """
+    try:
+        tree = _read_xml(data)
+    except EbmsError:
+        return None
+    element = tree.getroot().find("soap:Header/eb:MessageHeader", NS)
+    if element is None:
+        return None
+    try:
+        header = _message_header(element)
+    except (AttributeError, TypeError, ValueError):
+        return None
+    complete = header.from_party.party_ids and header.to_party.party_ids and header.cpa_id and header.message_data.message_id
+    return header if complete else None
+
+
 def _read_xml(data: bytes) -> etree._ElementTree:
     try:
         tree = etree.ElementTree(etree.fromstring(data, hardened_parser()))

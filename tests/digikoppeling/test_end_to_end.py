@@ -1,0 +1,104 @@
+"""A WMO301 from a gemeente's software to an aanbieder's MSH and the WMO302 back, over
+ebMS2 on loopback, through the hub's endpoint and outbound worker."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from adapters.soap.stuf.model import DI01, DU01
+from adapters.soap.stuf.reader import StufReader
+from core.cpa.generator import Profile
+from core.model import State
+from tests.digikoppeling import files
+from tests.digikoppeling.peer import PeerMsh, acknowledged_id, error_codes
+from tests.digikoppeling.support import (
+    AANBIEDER, GEMEENTE, add_parties, agree, import_istandaarden, make_pki, parse_cpa, start_hub,
+)
+from tests.soap.stuf_reference import stuf_schemas
+
+
+@pytest.fixture
+def hub(tmp_path, sqlite_url, monkeypatch):
+    pki = make_pki(tmp_path / "pki")
+    hub = start_hub(tmp_path / "hub", sqlite_url, pki, monkeypatch)
+    import_istandaarden(hub)
+    add_parties(hub)
+    hub.start_worker()
+    yield hub
+    hub.stop()
+
+
+@pytest.fixture
+def peers(hub):
+    started = []
+
+    def peer(organisation, mode, profile, sync):
+        msh = PeerMsh(hub.pki, organisation, mode).start()
+        started.append(msh)
+        xml = agree(hub, organisation, msh.url, profile, "mshSignalsOnly" if sync else "none")
+        msh.connect(hub.url, parse_cpa(xml))
+        return msh
+
+    yield peer
+    for msh in started:
+        msh.stop()
+
+
+@pytest.mark.parametrize("profile", [Profile.OSB_RM, Profile.OSB_RM_S])
+@pytest.mark.parametrize("sync", [False, True], ids=["async", "sync"])
+def test_wmo301_and_wmo302_round_trip(hub, peers, profile, sync):
+    gemeente = peers(GEMEENTE, "sync" if sync else "async", profile, sync)
+    aanbieder = peers(AANBIEDER, "sync" if sync else "async", profile, sync)
+    heen = files.wmo301()
+
+    sent = gemeente.client.send_stuf(DI01, "WMO301", heen, AANBIEDER)
+
+    assert error_codes(sent.result) == []
+    if sync:
+        assert acknowledged_id(sent.result) == sent.message_id
+    else:
+        assert sent.result.status == 204
+        acks = gemeente.wait_for_action("Acknowledgment")
+        assert acks[0].message.envelope.acknowledgment.ref_to_message_id == sent.message_id
+
+    arrived = aanbieder.wait_for_action("ggk_Di01")[0]
+    envelope = StufReader(stuf_schemas()).read(arrived.payload())
+    assert envelope.stuurgegevens.berichtcode == DI01
+    assert envelope.stuurgegevens.referentienummer == sent.referentienummer
+    assert envelope.payload == heen
+
+    retour = aanbieder.client.send_stuf(DU01, "WMO302", files.wmo302_for(heen), GEMEENTE,
+                                        cross_refnummer=envelope.stuurgegevens.referentienummer)
+    assert error_codes(retour.result) == []
+    back = gemeente.wait_for_action("ggk_Du01")
+    assert len(back) == 1
+    du01 = StufReader(stuf_schemas()).read(back[0].payload())
+    assert du01.stuurgegevens.cross_refnummer == sent.referentienummer
+    assert du01.stuurgegevens.referentienummer == retour.referentienummer
+    assert du01.payload == files.wmo302_for(heen)
+
+    heen_id, retour_id = delivered_ids(hub, heen_envelope=envelope, retour=du01)
+    assert wait_for_state(hub, heen_id, State.PUSHED)
+    assert wait_for_state(hub, retour_id, State.PUSHED)
+    heen_message = hub.store.get_message(heen_id)
+    assert heen_message.retour_id == retour_id
+    links = [e for e in hub.store.events(heen_id) if e.state == State.RETOUR_RECEIVED and "crossRefnummer" in (e.detail or "")]
+    assert len(links) == 1
+    assert "the same heenbericht core linked by identity" in links[0].detail
+
+
+def delivered_ids(hub, heen_envelope, retour):
+    heen = hub.parts.ebms.find_reference(GEMEENTE, heen_envelope.stuurgegevens.referentienummer)
+    back = hub.parts.ebms.find_reference(AANBIEDER, retour.stuurgegevens.referentienummer)
+    return heen.message_id, back.message_id
+
+
+def wait_for_state(hub, message_id, state, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(event.state == state for event in hub.store.events(message_id)):
+            return True
+        time.sleep(0.1)
+    return False
