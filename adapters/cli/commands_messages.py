@@ -83,7 +83,10 @@ def _print_result(context: CliContext, result: dict) -> None:
             line += " " + _("[retour on a heenbericht the hub has not seen]")
         click.echo(line)
         return
-    position = f" (line {result['line']}, column {result['column']})" if result["line"] else ""
+    position = ""
+    if result["line"]:
+        column = f", column {result['column']}" if result["column"] else ""
+        position = f" (line {result['line']}{column})"
     click.echo(_("{file}: rejected with {code}{position}: {explanation}").format(
         file=result["file"], code=result["code"], position=position, explanation=result["explanation"] or ""))
     click.echo(f"    {result['detail']}")

@@ -9,6 +9,7 @@ from babel.messages.pofile import read_po
 from adapters.i18n import explain_code
 from adapters.i18n.catalog import CODE_EXPLANATIONS, LOCALE_DIR
 from core import codes
+from plugins.pgb.codes import ALL_CODES as PGB_CODES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,6 +48,7 @@ def test_english_catalog_covers_the_same_texts(tmp_path):
 
 def test_every_rejection_code_has_explanation():
     assert codes.ALL_CODES <= set(CODE_EXPLANATIONS)
+    assert PGB_CODES <= set(CODE_EXPLANATIONS)
 
 
 def test_explanation_is_dutch_by_default_and_fills_parameters():
