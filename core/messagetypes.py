@@ -174,13 +174,14 @@ class ServiceSpec:
 
 def heen(
     code: str, service: str, standards: tuple[str, ...], bericht_codes: tuple[str, ...], sender_kind: OrgKind,
-    *, layout: HeaderLayout = HEEN_LAYOUT, fixed_recipient: str | None = None, description: str = "",
+    *, layout: HeaderLayout = HEEN_LAYOUT, fixed_recipient: str | None = None, fixed_sender: str | None = None,
+    description: str = "",
 ) -> MessageType:
     """Declare a heenbericht type whose namespace name is the lower-case code (``WMO301`` -> ``wmo301``)."""
     return MessageType(
         code=code, service=service, standards=standards, namespace_name=code.lower(),
         bericht_codes=bericht_codes, direction=Direction.HEEN, sender_kind=sender_kind, layout=layout,
-        fixed_recipient=fixed_recipient, description=description,
+        fixed_recipient=fixed_recipient, fixed_sender=fixed_sender, description=description,
     )
 
 
