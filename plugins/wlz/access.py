@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from core import authz
 from core.errors import NotAuthorised
 from core.model import Organisation
@@ -10,7 +13,30 @@ from core.principal import Action, Principal
 from plugins.wlz.model import SERVICE
 
 
-def require_enrolled_member(principal: Principal, hub: Store, action: Action) -> Organisation:
+class OrganisationCache:
+    """Organisations read through from the hub's store and kept for ``seconds``.
+
+    The registertoets checks the asking organisation on every question, so a change of an
+    organisation's enrolment or active flag takes effect after at most ``seconds``.
+    """
+
+    def __init__(self, hub: Store, seconds: float = 5.0, monotonic: Callable[[], float] = time.monotonic):
+        self._hub = hub
+        self._seconds = seconds
+        self._monotonic = monotonic
+        self._kept: dict[str, tuple[float, Organisation | None]] = {}
+
+    def get_organisation(self, code: str) -> Organisation | None:
+        now = self._monotonic()
+        kept = self._kept.get(code)
+        if kept is not None and now - kept[0] < self._seconds:
+            return kept[1]
+        organisation = self._hub.get_organisation(code)
+        self._kept[code] = (now, organisation)
+        return organisation
+
+
+def require_enrolled_member(principal: Principal, hub: "Store | OrganisationCache", action: Action) -> Organisation:
     """Return the principal's organisation when it is active, enrolled for wlz and the principal holds ``action``.
 
     The hub operator acting for no organisation is refused: a Wlz question is always asked

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 SERVICE = "wlz"
 SIGNAL_SENDER = "IB"  # the Inlichtingenbureau: the chain partner that sends Wlz signalen
@@ -212,8 +213,9 @@ class SignalRunReport:
                 "by_gemeente": dict(sorted(self.by_gemeente.items())), "rejected": list(self.rejected)}
 
 
-@dataclass(frozen=True)
-class IndicationPeriod:
+class IndicationPeriod(NamedTuple):
+    """One indication covering a peildatum; a tuple, because a batch answer holds thousands."""
+
     soort: IndicationKind
     ingangsdatum: date
     einddatum: date | None
@@ -222,8 +224,7 @@ class IndicationPeriod:
         return {"soort": self.soort.value, "ingangsdatum": self.ingangsdatum, "einddatum": self.einddatum}
 
 
-@dataclass(frozen=True)
-class ToetsResult:
+class ToetsResult(NamedTuple):
     """The answer for one BSN: the indications that cover the peildatum (none: no Wlz indication)."""
 
     bsn: str

@@ -18,7 +18,7 @@ from core.errors import NotAuthorised
 from core.ports import Clock, Store
 from core.principal import Action, Principal, Role
 from plugins.wlz import fields
-from plugins.wlz.access import require_enrolled_member
+from plugins.wlz.access import OrganisationCache, require_enrolled_member
 from plugins.wlz.bsn import is_valid_bsn
 from plugins.wlz.dates import dutch_day
 from plugins.wlz.errors import BatchSizeInvalid, InvalidBsn, InvalidPeildatum
@@ -36,7 +36,7 @@ MAX_AUDIT_PAGE = 500
 class RegistertoetsService:
     def __init__(self, store: WlzStore, hub: Store, clock: Clock, batch_limit: int = DEFAULT_BATCH_LIMIT):
         self._store = store
-        self._hub = hub
+        self._organisations = OrganisationCache(hub)
         self._clock = clock
         self.batch_limit = batch_limit
 
@@ -47,7 +47,7 @@ class RegistertoetsService:
         or more than the limit, InvalidBsn (WLZ001) naming the positions of invalid BSNs,
         and InvalidPeildatum (WLZ002) for a peildatum that is no date YYYY-MM-DD.
         """
-        organisation = require_enrolled_member(principal, self._hub, Action.REGISTERTOETS)
+        organisation = require_enrolled_member(principal, self._organisations, Action.REGISTERTOETS)
         self._check_size(len(bsns))
         wanted = [bsn.strip() for bsn in bsns]
         _check_bsns(wanted)
