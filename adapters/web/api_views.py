@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from adapters.i18n import explain_code
 from adapters.web.statistics import Overview
+from adapters.web.timeline import event_text
 from core.mailbox import Trace
 from core.model import Event, Message, State
 
@@ -63,14 +64,15 @@ def message_view(message: Message, language: str) -> dict:
     }
 
 
-def event_view(event: Event) -> dict:
-    return {"at": _moment(event.at), "state": event.state.value, "code": event.code, "detail": event.detail}
+def event_view(event: Event, message: Message, language: str) -> dict:
+    return {"at": _moment(event.at), "state": event.state.value, "code": event.code,
+            "description": event_text(event, message, language).render(language), "detail": event.detail}
 
 
 def trace_view(trace: Trace, language: str) -> dict:
     return {
         "message": message_view(trace.message, language),
-        "events": [event_view(event) for event in trace.events],
+        "events": [event_view(event, trace.message, language) for event in trace.events],
         "heen": message_view(trace.heen, language) if trace.heen else None,
         "retour": message_view(trace.retour, language) if trace.retour else None,
     }
@@ -83,9 +85,9 @@ def overview_view(organisation: str, overview: Overview) -> dict:
             {
                 "service": item.service,
                 "name": item.name,
-                "new": {"count": item.new.count, "at_least": item.new.capped},
-                "not_downloaded": {"count": item.waiting.count, "at_least": item.waiting.capped},
-                "rejected": {"count": item.rejected.count, "at_least": item.rejected.capped},
+                "new": {"count": item.new, "at_least": False},
+                "not_downloaded": {"count": item.waiting, "at_least": False},
+                "rejected": {"count": item.rejected, "at_least": False},
             }
             for item in overview.services
         ],

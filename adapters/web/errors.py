@@ -56,13 +56,13 @@ class PortalError(Exception):
     """An error to show the caller: HTTP ``status``, stable ``code`` and an untranslated ``detail`` msgid."""
 
     def __init__(self, status: int, code: str, detail: str | None = None, params: dict | None = None,
-                 fields: dict[str, str] | None = None):
+                 fields: dict[str, str | tuple[str, dict]] | None = None):
         super().__init__(code)
         self.status = status
         self.code = code
         self.detail = detail
         self.params = params or {}
-        self.fields = fields or {}  # form field -> untranslated message, for the API's "errors" member
+        self.fields = fields or {}  # form field -> untranslated message (or message and params), for "errors"
 
 
 class LoginRequired(Exception):
@@ -100,7 +100,8 @@ class ErrorPages:
     def portal_error(self, req, resp, error: PortalError, params) -> None:
         _ = gettext_for(req.context.language)
         detail = _(error.detail) % error.params if error.detail else None
-        fields = {name: _(text) for name, text in error.fields.items()}
+        fields = {name: _(text[0]) % text[1] if isinstance(text, tuple) else _(text)
+                  for name, text in error.fields.items()}
         self._respond(req, resp, error.status, error.code, detail, fields=fields)
 
     def login_required(self, req, resp, error: LoginRequired, params) -> None:

@@ -110,7 +110,8 @@ SCHEMAS = {
             "at": {"type": "string", "format": "date-time"},
             "state": {"type": "string", "enum": STATES},
             "code": NULLABLE_STRING,
-            "detail": NULLABLE_STRING,
+            "description": {"type": "string", "description": "The step for people, in the caller's language."},
+            "detail": {"type": ["string", "null"], "description": "The hub's technical note, in English."},
         },
     },
     "Trace": {
@@ -164,7 +165,8 @@ SCHEMAS = {
         "type": "object",
         "required": ["count", "at_least"],
         "properties": {"count": {"type": "integer", "minimum": 0},
-                       "at_least": {"type": "boolean", "description": "True when counting stopped at its limit."}},
+                       "at_least": {"type": "boolean",
+                                     "description": "Always false: the counts are exact. Kept for older clients."}},
     },
     "Overview": {
         "type": "object",
@@ -286,15 +288,18 @@ def _version() -> str:
 
 def openapi_document() -> dict:
     """Return the OpenAPI 3.1 document of the API."""
+    from adapters.web import openapi_identity
+
     return {
         "openapi": "3.1.0",
         "info": {"title": "ggk portal API", "version": _version(),
-                 "description": "The web portal's actions as JSON: mailbox, sending files, downloads and track & trace."},
+                 "description": "The web portal's actions as JSON: mailbox, sending files, downloads, track & "
+                                "trace, accounts, invitations, sign-up and the audit log."},
         "servers": [{"url": "/"}],
         "security": [{"session": []}],
-        "paths": PATHS,
+        "paths": {**PATHS, **openapi_identity.PATHS},
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **openapi_identity.SCHEMAS},
             "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "__Host-ggk-session",
                                             "description": "Session cookie set at login (ggk-session in development over HTTP)."}},
         },

@@ -7,6 +7,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from adapters.i18n import explain_code
 from adapters.i18n.catalog import N_
+from adapters.web import identity_text
+from adapters.web.timeline import event_text
 from adapters.web.sessions import WebSession
 from core.model import State
 
@@ -88,10 +90,23 @@ def explain(code: str | None, language: str) -> str | None:
     return explain_code(code, {}, language)
 
 
+def _label(labels: dict):
+    return lambda value: labels.get(value, str(value))
+
+
 TEMPLATE_GLOBALS = {
+    "role_label": _label(identity_text.ROLE_LABELS),
+    "role_hint": _label(identity_text.ROLE_HINTS),
+    "action_label": _label(identity_text.ACTION_LABELS),
+    "user_status_label": _label(identity_text.STATUS_LABELS),
+    "signup_status_label": _label(identity_text.SIGNUP_LABELS),
+    "kind_label": _label(identity_text.KIND_LABELS),
+    "channel_label": _label(identity_text.CHANNEL_LABELS),
+    "audit_label": _label(identity_text.AUDIT_LABELS),
     "explain": explain,
     "navigation": navigation,
     "state_label": state_label,
+    "timeline_text": event_text,
     "retourcode_label": retourcode_label,
     "url_with": url_with,
 }

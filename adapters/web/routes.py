@@ -11,10 +11,9 @@ from adapters.web.resources import api, dashboard, health, login, mailbox, trace
 def add(app: falcon.App, portal: Portal) -> None:
     app.add_route("/health", health.HealthResource(portal))
     app.add_route("/logout", login.LogoutResource(portal))
+    app.add_route("/api/csrf", api.CsrfApi())
     if portal.identity is not None:
-        app.add_route("/login", login.LoginPage(portal))
-        app.add_route("/login/code", login.SecondFactorPage(portal))
-        app.add_route("/login/enrol", login.EnrolmentPage(portal))
+        add_identity(app, portal)
 
     app.add_route("/", dashboard.DashboardPage(portal))
     app.add_route("/upload", upload.UploadPage(portal))
@@ -32,3 +31,34 @@ def add(app: falcon.App, portal: Portal) -> None:
     app.add_route("/api/messages/{message_id}", api.MessageApi(portal))
     app.add_route("/api/messages/{message_id}/file", mailbox.MessageFile(portal))
     app.add_route("/api/downloads", api.DownloadsApi(portal))
+
+
+def add_identity(app: falcon.App, portal: Portal) -> None:
+    """Add the login, account, sign-up and audit pages and their API, which need the identity component."""
+    from adapters.web.resources import audit, identity_api, invitations, signups, users
+
+    app.add_route("/login", login.LoginPage(portal))
+    app.add_route("/login/code", login.SecondFactorPage(portal))
+    app.add_route("/login/enrol", login.EnrolmentPage(portal))
+
+    app.add_route("/users", users.UsersPage(portal))
+    app.add_route("/users/new", users.InvitePage(portal))
+    app.add_route("/users/{user_id}", users.UserPage(portal))
+    app.add_route("/users/{user_id}/{action}", users.UserAction(portal))
+    app.add_route("/invitations/{token}", invitations.InvitationPage(portal))
+    app.add_route("/signup", signups.SignupPage(portal))
+    app.add_route("/applications", signups.ApplicationsPage(portal))
+    application = signups.ApplicationPage(portal)
+    app.add_route("/applications/{signup_id}", application)
+    app.add_route("/applications/{signup_id}/{decision}", application, suffix="decision")
+    app.add_route("/audit", audit.AuditLogPage(portal))
+
+    app.add_route("/api/users", identity_api.UsersApi(portal))
+    app.add_route("/api/users/{user_id}", identity_api.UserApi(portal))
+    app.add_route("/api/users/{user_id}/{action}", identity_api.UserActionApi(portal))
+    app.add_route("/api/invitations/{token}", identity_api.InvitationApi(portal))
+    app.add_route("/api/signups", identity_api.SignupsApi(portal))
+    signup = identity_api.SignupApi(portal)
+    app.add_route("/api/signups/{signup_id}", signup)
+    app.add_route("/api/signups/{signup_id}/{decision}", signup, suffix="decision")
+    app.add_route("/api/audit", identity_api.AuditApi(portal))

@@ -214,3 +214,19 @@ def test_dashboard_counts_new_and_waiting(hub, jw301):
     assert page.status_code == 200
     assert 'role="img"' in page.text
     assert re.search(r"<table class=\"utrecht-table", page.text)
+
+
+def test_service_filter_offers_only_granted_services(hub, jw301):
+    send(hub, jw301)
+    jeugd = hub.client().sign_in(user(AANBIEDER, services=("jw",)))
+
+    page = jeugd.get("/inbox")
+    wmo_page = jeugd.get("/inbox", params={"service": "wmo"})
+    wmo_api = jeugd.get("/api/messages", params={"box": "all", "service": "wmo"})
+
+    assert '<option value="jw">' in page.text
+    assert '<option value="wmo">' not in page.text
+    assert wmo_page.status_code == 400
+    assert "Kies een van de genoemde diensten." in wmo_page.text
+    assert wmo_api.status_code == 400
+    assert "service" in wmo_api.json["errors"]

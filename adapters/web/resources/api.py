@@ -112,6 +112,13 @@ class DownloadsApi:
         send_zip(self._portal, req, resp, ids)
 
 
+class CsrfApi:
+    """``GET /api/csrf``: a CSRF token for callers without a session, such as a sign-up from another client."""
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = {"csrf_token": req.context.csrf_token}
+
+
 class OpenApiDocument:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.media = openapi_document()

@@ -83,7 +83,7 @@ class LoginPage:
         _ = self._portal.gettext(req)
         self._portal.page(req, resp, "login.html", status=status, page_title=_("Log in"), username=username,
                           errors=translate(_, errors), next=safe_next(req.get_param("next")),
-                          logged_out=req.get_param("logged_out") == "1")
+                          logged_out=req.get_param("logged_out") == "1", welcome=req.get_param("welcome") == "1")
 
 
 def translate(_, errors: dict) -> dict[str, str]:

@@ -22,7 +22,7 @@ def list_page(portal: Portal, req: falcon.Request, box: str) -> tuple[str, Filte
     """Return the organisation, the filters, one page of messages and the cursor of the next page."""
     session = signed_in(req)
     organisation = viewed_organisation(req, session)
-    filters = parse_filters(req, set(portal.plugins.services()))
+    filters = parse_filters(req, set(visible_services(portal, session, organisation)))
     if filters.errors:
         return organisation, filters, [], None
     listing = portal.mailbox.inbox if box == "inbox" else portal.mailbox.sent

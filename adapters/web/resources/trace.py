@@ -21,7 +21,7 @@ def search(portal: Portal, req: falcon.Request) -> tuple[str, Filters, list[Mess
     """Return one page of sent and received messages together, newest first, and the next page's cursor."""
     session = signed_in(req)
     organisation = viewed_organisation(req, session)
-    filters = parse_filters(req, set(portal.plugins.services()))
+    filters = parse_filters(req, set(visible_services(portal, session, organisation)))
     if filters.errors:
         return organisation, filters, [], None
     query = filters.query(organisation)
