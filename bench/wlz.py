@@ -75,7 +75,7 @@ def write_changes(path: Path, newcomers: list[str], corrected: dict[int, str]) -
 
 
 def write_lists(folder: Path, with_indication: list[str], newcomers: list[str]) -> dict[str, Path]:
-    """One list per gemeente: 500 residents who have an indication, 500 who get one in the change file."""
+    """Write one list per gemeente: 500 residents who have an indication, 500 who get one in the change file."""
     lists = {}
     for index, gemeente in enumerate(GEMEENTEN):
         path = folder / f"lijst-{gemeente}.csv"
@@ -98,7 +98,7 @@ def paired(core, floor, repeat: int) -> tuple[list[float], list[float]]:
 
 
 def bare_toets(engine, bsns: list[str]):
-    """The floor: one transaction with the indexed lookup and the audit insert, through the same driver."""
+    """Return the floor: one transaction with the indexed lookup and the audit insert, through the same driver."""
     from sqlalchemy import text
 
     from adapters.storage.engine import BEGIN_MODE_OPTION
@@ -214,7 +214,8 @@ def report(arguments, engine, full_seconds, core_single, bare_single, core_batch
         f"{first_run.messages} messages, {first_seconds:.1f} s.",
         "",
         f"Daily change file of {daily.record.rows:,} rows ({counts.added:,} added, {counts.ended:,} ended, "
-        f"{counts.changed:,} changed) imported with its signal run in {daily_seconds:.1f} s: "
+        f"{counts.changed:,} changed, {counts.unchanged:,} unchanged) imported with its signal run in "
+        f"{daily_seconds:.1f} s: "
         f"{daily.signals.signals:,} signals handed in as {daily.signals.messages} WLZSIGNAAL messages.",
     ]
     text = "\n".join(lines)

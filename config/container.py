@@ -9,7 +9,6 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from adapters.storage import FilePayloadStore, SqlStore, create_engine_for
-from adapters.storage.wlz_store import SqlWlzStore
 from config.settings import Settings, SettingsError
 from core.clock import SystemClock
 from core.freezes import FreezeService
@@ -39,6 +38,12 @@ def _started_ingest(store, payloads, plugins: PluginHost, catalog, clock, ingest
     values = {section: {key: entry.value for key, entry in options.items()} for section, options in settings.values.items()}
     plugins.start(PluginContext(store, payloads, clock, ingest, values, resources))
     return ingest
+
+
+def _wlz_store(engine):
+    from adapters.storage.wlz_store import SqlWlzStore
+
+    return SqlWlzStore(engine)
 
 
 def _plugin_context(plugins: PluginHost, _ingest: IngestService) -> PluginContext:
@@ -112,7 +117,7 @@ class Container(containers.DeclarativeContainer):
     )
     identity = providers.Singleton(_identity, settings, engine, store, providers.Callable(_known_services, plugins),
                                    clock)
-    wlz_store = providers.Singleton(SqlWlzStore, engine)
+    wlz_store = providers.Singleton(_wlz_store, engine)
     plugin_resources = providers.Dict({"wlz.store": wlz_store})
     ingest = providers.Singleton(
         _started_ingest, store, payloads, plugins, catalog, clock, providers.Callable(_ingest_settings, settings),

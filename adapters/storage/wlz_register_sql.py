@@ -45,10 +45,14 @@ def replace_register(connection: Connection, rows: Iterable[Indication]) -> tupl
     STAGING.create(connection)
     total = _stage(connection, rows)
     connection.execute(STAGING_INDEX)
-    _refuse_repeated(connection)
+    _reject_repeated(connection)
     counts = _compare(connection, total)
     _apply_staged(connection)
     STAGING.drop(connection)
+    if connection.dialect.name == "postgresql":
+        # Without fresh statistics after a bulk load PostgreSQL plans the registertoets as a
+        # scan of the whole table (measured with bench/wlz.py); autovacuum would analyze it later.
+        connection.execute(text("ANALYZE wlz_indicaties"))
     return counts, total
 
 
@@ -69,7 +73,7 @@ def _stage(connection: Connection, rows: Iterable[Indication]) -> int:
     return total
 
 
-def _refuse_repeated(connection: Connection) -> None:
+def _reject_repeated(connection: Connection) -> None:
     statement = (select(STAGING.c.besluitnummer, func.min(STAGING.c.rownr), func.max(STAGING.c.rownr))
                  .group_by(STAGING.c.besluitnummer).having(func.count() > 1).limit(100))
     repeated = connection.execute(statement).all()

@@ -1,7 +1,7 @@
 """``SqlWlzStore``: the Wlz service's port ``plugins.wlz.ports.WlzStore`` on SQLite or PostgreSQL.
 
 Each method runs in one transaction. Writing transactions start with BEGIN IMMEDIATE on
-SQLite (see ``engine.py``); the signal run also takes a PostgreSQL advisory lock, so
+SQLite (see ``engine.py``). On PostgreSQL the signal run also takes an advisory lock, so
 two runs never record the same signals.
 """
 

@@ -55,7 +55,7 @@ class WlzImportRow(Base):
 
 
 class WlzToetsAuditRow(Base):
-    """Who asked a registertoets, when, for how many BSNs and which peildatum; never the BSNs."""
+    """The audit record of one registertoets: actor, time, number of BSNs and peildatum, never the BSNs."""
 
     __tablename__ = "wlz_toets_audit"
     __table_args__ = (Index(None, "organisation", "id"),)

@@ -37,10 +37,10 @@ class OrganisationCache:
 
 
 def require_enrolled_member(principal: Principal, hub: "Store | OrganisationCache", action: Action) -> Organisation:
-    """Return the principal's organisation when it is active, enrolled for wlz and the principal holds ``action``.
+    """Return the principal's organisation when it is active, enrolled for wlz and the principal has the grant for ``action``.
 
-    The hub operator acting for no organisation is refused: a Wlz question is always asked
-    for an organisation.
+    Raise NotAuthorised otherwise, also for the hub operator acting for no organisation,
+    because a Wlz question is always asked for an organisation.
     """
     if principal.organisation is None:
         raise NotAuthorised(f"{principal.describe()} acts for no organisation; act as the organisation (--as CODE)")

@@ -116,7 +116,7 @@ def _peildatum(text: str | None) -> date | None:
 
 @wlz.group("provisions")
 def provisions() -> None:
-    """The lists of residents with a running or requested Wmo or Jeugd provision."""
+    """Upload the lists of residents with a running or requested Wmo or Jeugd provision."""
 
 
 @provisions.command("import")

@@ -92,7 +92,7 @@ def _open_text(path: Path) -> io.TextIOWrapper:
 
 
 class RowSink:
-    """What the readers report row errors to (``errors.RowCollector``)."""
+    """The receiver of the readers' row errors (``errors.RowCollector``)."""
 
     def add(self, error: RowError) -> None: ...
 

@@ -38,7 +38,7 @@ class Indication:
 
 
 class ChangeAction(str, enum.Enum):
-    """What one row of a change file does to the register."""
+    """The effect of one change-file row on the register."""
 
     TOEVOEGEN = "toevoegen"  # add a new indication
     WIJZIGEN = "wijzigen"  # replace the values of an existing indication
@@ -179,7 +179,7 @@ class Gebeurtenis(str, enum.Enum):
 
 @dataclass(frozen=True)
 class SignalKey:
-    """What makes a signal unique: a gemeente hears of one change of one indication period once.
+    """The unique key of a signal, so a gemeente gets each change of an indication period once.
 
     ``einddatum`` is part of the key of an EINDE signal only, so a later different end
     date is a new change.
@@ -214,7 +214,7 @@ class SignalRunReport:
 
 
 class IndicationPeriod(NamedTuple):
-    """One indication covering a peildatum; a tuple, because a batch answer holds thousands."""
+    """One indication covering a peildatum. It is a tuple because a batch result contains thousands."""
 
     soort: IndicationKind
     ingangsdatum: date
@@ -225,7 +225,7 @@ class IndicationPeriod(NamedTuple):
 
 
 class ToetsResult(NamedTuple):
-    """The answer for one BSN: the indications that cover the peildatum (none: no Wlz indication)."""
+    """The result for one BSN: the indications that cover the peildatum (none: no Wlz indication)."""
 
     bsn: str
     perioden: tuple[IndicationPeriod, ...]

@@ -17,7 +17,7 @@ from plugins.wlz.model import SERVICE, SIGNAL_SENDER
 from plugins.wlz.provisions import LIST_MESSAGE_TYPE
 from plugins.wlz.services import WlzServices
 
-STANDARD = "ggkwlz"  # stands in for the iStandaarden standard name of the hub's own formats
+STANDARD = "ggkwlz"  # takes the place of the iStandaarden standard name for the hub's own formats
 RELEASE = "1_0"
 LIST_LAYOUT = HeaderLayout(senders=HEEN_LAYOUT.senders, recipient=(), identity=HEEN_LAYOUT.identity)
 

@@ -46,7 +46,7 @@ def read_provision_file(path: Path, gemeente: str) -> Iterator[Provision]:
         return checked(csv_rows(path, columns, errors), gemeente, errors)
     root = xml_root(path)
     if root.namespace != NAMESPACE or root.localname != ROOT:
-        raise InvalidFile(f"{path.name} is no provisions list: its root is {{{root.namespace}}}{root.localname}, "
+        raise InvalidFile(f"{path.name} is not a valid provisions list: its root is {{{root.namespace}}}{root.localname}, "
                           f"expected {ROOT} in {NAMESPACE}")
     validate_xml(path, XSD, ROW_TAG)
     afzender = xml_header_value(path, NAMESPACE, "Afzender")

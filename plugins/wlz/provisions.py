@@ -1,4 +1,4 @@
-"""Which gemeente has a running or requested Wmo or Jeugd provision for which BSN.
+"""The running or requested Wmo and Jeugd provisions of the gemeenten, per BSN.
 
 Two sources: the list a gemeente uploads (a full list replaces its previous one), and the
 toewijzingen (WMO301, JW301) and stops (WMO307, JW307) the hub routed.
@@ -48,7 +48,7 @@ class ProvisionService:
         return self._store.provisions(gemeente)
 
     def message_routed(self, message: Message, payload: PayloadSource) -> None:
-        """Record what an accepted message tells about provisions; other message types are ignored."""
+        """Record the provisions an accepted list, toewijzing or stop names; other message types are ignored."""
         if message.message_type == LIST_MESSAGE_TYPE:
             self._apply_list_message(message, payload)
         elif message.message_type in toewijzingen.TOEWIJZING_TYPES:
@@ -87,5 +87,6 @@ class ProvisionService:
     def _require_gemeente(self, principal: Principal, gemeente: str) -> None:
         organisation = self._hub.get_organisation(gemeente)
         if organisation is None or organisation.kind != OrgKind.GEMEENTE or SERVICE not in organisation.services():
-            raise NotAuthorised(f"{gemeente} is no gemeente enrolled for wlz", params={"organisation": gemeente})
+            raise NotAuthorised(f"organisation {gemeente} is not found as a gemeente enrolled for wlz",
+                                params={"organisation": gemeente})
         authz.require_act_for(principal, gemeente, SERVICE, Action.SEND)

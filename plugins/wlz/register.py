@@ -65,7 +65,7 @@ class RegisterImportService:
             return None
         try:
             return self._signals.run(principal)
-        except GgkError as error:  # the import stands; the daily run sends the signals later
+        except GgkError as error:  # the import is kept, and the daily run sends the signals later
             log.warning("wlz_signals_after_import_failed", code=error.code, detail=error.detail)
             return None
 

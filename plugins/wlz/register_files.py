@@ -60,7 +60,7 @@ def _open_csv(path: Path) -> RegisterFile:
 def _open_xml(path: Path) -> RegisterFile:
     root = xml_root(path)
     if root.namespace != NAMESPACE or root.localname not in XML_ROOTS:
-        raise InvalidFile(f"{path.name} is no Wlz register file: its root is {{{root.namespace}}}{root.localname}, "
+        raise InvalidFile(f"{path.name} is not a valid Wlz register file: its root is {{{root.namespace}}}{root.localname}, "
                           f"expected WlzRegister or WlzMutaties in {NAMESPACE}")
     kind, row_tag = XML_ROOTS[root.localname]
     validate_xml(path, XSD, row_tag)

@@ -1,6 +1,6 @@
 """The registertoets: does a person have a Wlz indication on a peildatum, and in which period?
 
-A gemeente asks for one BSN or a batch (at most ``batch_limit``). Only a principal with
+A gemeente requests one BSN or a batch (at most ``batch_limit``). Only a principal with
 the grant (wlz, registertoets) of an organisation enrolled for wlz may ask, only for its
 own organisation, and every question is audited: who, when, how many BSNs and the
 peildatum, never the BSNs themselves.
@@ -41,11 +41,11 @@ class RegistertoetsService:
         self.batch_limit = batch_limit
 
     def toets(self, principal: Principal, bsns: Sequence[str], peildatum: date | str | None = None) -> ToetsAnswer:
-        """Answer for each BSN, in the order given, which indications cover the peildatum (default: today).
+        """Return for each BSN, in the order given, the indications that cover the peildatum (default: today).
 
         Raise NotAuthorised (GGK403) without the grant, BatchSizeInvalid (WLZ003) for no BSN
         or more than the limit, InvalidBsn (WLZ001) naming the positions of invalid BSNs,
-        and InvalidPeildatum (WLZ002) for a peildatum that is no date YYYY-MM-DD.
+        and InvalidPeildatum (WLZ002) for a peildatum that is not a date YYYY-MM-DD.
         """
         organisation = require_enrolled_member(principal, self._organisations, Action.REGISTERTOETS)
         self._check_size(len(bsns))
@@ -70,7 +70,7 @@ class RegistertoetsService:
             return self._store.toets_audit(organisation, page)
         authz.require_member_or_operator(principal, organisation or principal.organisation or "")
         if principal.user is not None and Role.GEBRUIKERSBEHEERDER not in principal.roles:
-            raise NotAuthorised(f"{principal.describe()} is no gebruikersbeheerder, who reads the registertoets audit")
+            raise NotAuthorised(f"{principal.describe()} may not read the registertoets audit: only a gebruikersbeheerder may")
         return self._store.toets_audit(principal.organisation, page)
 
     def _check_size(self, count: int) -> None:

@@ -1,10 +1,10 @@
 """Wlz signalen: tell a gemeente when a resident with a running or requested provision gets,
 ends or loses a Wlz indication.
 
-A run compares the register with the provisions, records each new signal under its key
-(BSN, gemeente, indication period, kind of change) so no change is signalled twice, and
-hands the signals in through the normal ingest as the chain partner IB: one WLZSIGNAAL
-message per gemeente, split at ``max_signals`` signals. The gemeente gets them like any
+A run compares the register with the provisions. It records each new signal under its
+key (BSN, gemeente, indication period, kind of change), so no change is signalled twice.
+Then it hands the signals in through the normal ingest as the chain partner IB: one
+WLZSIGNAAL message per gemeente, split at ``max_signals`` signals. The gemeente gets them like any
 other message (portal, file drop or webservice). A batch the hub refused stays pending
 and is handed in again by the next run.
 """

@@ -1,6 +1,6 @@
-"""Who calls the WUS registertoets: the organisation whose OIN the TLS client certificate carries.
+"""The caller of the WUS registertoets: the organisation whose OIN the TLS client certificate carries.
 
-A PKIoverheid organisation certificate holds the OIN (20 digits) in the subject's
+A PKIoverheid organisation certificate contains the OIN (20 digits) in the subject's
 serialNumber attribute (OID 2.5.4.5), sometimes behind a prefix such as ``OIN:``. The
 hub's TLS listener hands the verified certificate to the app as ``SSL_CLIENT_CERT``.
 Behind a TLS-terminating proxy, or over plain HTTP in a test, the setting

@@ -1,8 +1,8 @@
 """SOAP 1.1 envelopes of the WUS registertoets: reading a request with its WS-Addressing
-headers, and writing the answer or a fault that relates to it.
+headers, and writing the response or a fault that relates to it.
 
 Digikoppeling WUS uses WS-Addressing 1.0: a request carries ``wsa:To``, ``wsa:Action``
-and ``wsa:MessageID``; the answer carries ``wsa:RelatesTo`` with that MessageID.
+and ``wsa:MessageID``, and the response carries ``wsa:RelatesTo`` with that MessageID.
 """
 
 from __future__ import annotations
@@ -52,7 +52,9 @@ def read_message_id(body: bytes) -> str | None:
     except etree.XMLSyntaxError:
         return None
     found = root.find(f"{{{SOAP_ENV}}}Header/{{{WSA}}}MessageID")
-    return (found.text or "").strip() or None if found is not None else None
+    if found is None:
+        return None
+    return (found.text or "").strip() or None
 
 
 def parse_request(body: bytes, soap_action: str | None) -> WusRequest:
@@ -61,7 +63,7 @@ def parse_request(body: bytes, soap_action: str | None) -> WusRequest:
         raise InvalidWusRequest(f"the request is larger than {MAX_REQUEST_BYTES} bytes")
     root = _parse(body)
     if root.tag != f"{{{SOAP_ENV}}}Envelope":
-        raise InvalidWusRequest(f"the request is no SOAP 1.1 envelope (root {root.tag})")
+        raise InvalidWusRequest(f"the request is not a SOAP 1.1 envelope (root {root.tag})")
     addressing = {name: _header(root, name) for name in ("MessageID", "To", "Action")}
     action = addressing["Action"]
     if action != REQUEST_ACTION:
@@ -123,7 +125,7 @@ def answer_envelope(answer: ToetsAnswer, relates_to: str) -> bytes:
 
 
 def fault_envelope(code: str, description: str, relates_to: str | None, *, server: bool = False) -> bytes:
-    """Return a SOAP 1.1 Fault whose detail holds the ggk code (``WLZ001``, ``GGK403`` ...)."""
+    """Return a SOAP 1.1 Fault whose detail contains the ggk code (``WLZ001``, ``GGK403`` ...)."""
     envelope, body = _envelope(FAULT_ACTION, relates_to)
     fault = etree.SubElement(body, f"{{{SOAP_ENV}}}Fault")
     etree.SubElement(fault, "faultcode").text = "soap:Server" if server else "soap:Client"

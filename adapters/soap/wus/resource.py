@@ -44,7 +44,7 @@ class RegistertoetsResource:
             answer = self._service.toets(principal, request.bsns, request.peildatum)
         except GgkError as error:
             log.info("wus_registertoets_fault", code=error.code, message_id=envelope.read_message_id(body))
-            resp.status = falcon.HTTP_500  # SOAP 1.1 over HTTP answers every fault with 500
+            resp.status = falcon.HTTP_500  # SOAP 1.1 over HTTP sends every fault with status 500
             resp.data = envelope.fault_envelope(error.code, error.detail, envelope.read_message_id(body))
             return
         except Exception:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from alembic import context
 
 from adapters.storage.tables import Base
-import adapters.storage.wlz_tables  # noqa: F401  (registers the Wlz tables on Base.metadata)
 
 
 def run_migrations() -> None:
