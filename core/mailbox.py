@@ -138,7 +138,11 @@ class MailboxService:
         authz.require_member_or_operator(principal, organisation)
         query = query or MessageQuery(organisation=organisation)
         services = self._services_allowed(principal, organisation, action, query.services)
-        narrowed = MessageQuery(**{**query.__dict__, "organisation": organisation, "role": role, "services": services})
+        # A file rejected before its service was known (not XML, a BOM) belongs to no service;
+        # anyone who may send for the organisation sees it among the sent messages.
+        unrecognised = role == "sender" and query.services is None and services is not None and bool(services)
+        narrowed = MessageQuery(**{**query.__dict__, "organisation": organisation, "role": role, "services": services,
+                                   "include_unrecognised": unrecognised})
         return self._store.list_messages(narrowed)
 
     def _counts(self, principal: Principal, organisation: str, role: str, action: Action, *,
@@ -149,8 +153,8 @@ class MailboxService:
 
     def _services_allowed(self, principal: Principal, organisation: str, action: Action,
                           requested: tuple[str, ...] | None) -> tuple[str, ...] | None:
-        if principal.grants is None:
-            return requested
+        if principal.grants is None or (principal.is_operator and principal.organisation is None):
+            return requested  # the hub operator's portal account holds no grants but may see every service
         allowed = {g.service for g in principal.grants if g.action == action}
         if requested is not None:
             allowed &= set(requested)

@@ -107,6 +107,7 @@ class MessageQuery:
     since: datetime | None = None
     until: datetime | None = None
     identificatie: str | None = None
+    include_unrecognised: bool = False  # with ``services``: also rejected files of no known service
     before: tuple[datetime, str] | None = None  # (received_at, id) of the last row seen
     limit: int = 100
 

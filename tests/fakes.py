@@ -209,7 +209,8 @@ class MemoryStore(Store):
         checks = (
             owner == query.organisation,
             not (query.role == "recipient" and message.status == State.REJECTED),
-            query.services is None or message.service in query.services,
+            query.services is None or message.service in query.services
+            or (query.include_unrecognised and message.service is None),
             not query.message_type or message.message_type == query.message_type,
             not query.partner or partner == query.partner,
             not query.status or message.status == query.status,

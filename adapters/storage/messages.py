@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, case, func, literal, select, tuple_, update
+from sqlalchemy import Select, case, func, literal, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from core.model import Direction, Event, Message, State
@@ -134,7 +134,10 @@ def _mailbox(statement: Select, query: MessageQuery) -> Select:
 
 def _apply_filters(statement: Select, query: MessageQuery, partner) -> Select:
     if query.services is not None:
-        statement = statement.where(MessageRow.service.in_(query.services))
+        wanted = MessageRow.service.in_(query.services)
+        if query.include_unrecognised:
+            wanted = or_(wanted, MessageRow.service.is_(None))
+        statement = statement.where(wanted)
     if query.message_type:
         statement = statement.where(MessageRow.message_type == query.message_type)
     if query.partner:

@@ -763,3 +763,20 @@ def test_push_after_download_keeps_downloaded_status(store_env):
     store.complete_delivery(claimed.id, Event(delivery.message_id, at(11), State.PUSHED))
 
     assert store.get_message(delivery.message_id).status == State.DOWNLOADED
+
+
+def test_sender_listing_can_include_unrecognised_rejections(store_env):
+    store, payloads = store_env
+    unknown = message(received_at=at(1), identificatie="U1")
+    unknown.service = None
+    unknown.message_type = None
+    store.record_rejections([rejection(payloads, unknown, code="StUF055")])
+    store.record_rejections([rejection(payloads, message(received_at=at(2), identificatie="W1"), code="IB216")])
+
+    narrow = store.list_messages(MessageQuery(organisation=unknown.sender, role="sender", services=("wmo",)))
+    wide = store.list_messages(MessageQuery(organisation=unknown.sender, role="sender", services=("wmo",),
+                                            include_unrecognised=True))
+
+    assert unknown.id not in _ids(narrow)
+    assert unknown.id in _ids(wide)
+    assert len(wide) == len(narrow) + 1
