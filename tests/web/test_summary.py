@@ -110,3 +110,15 @@ def test_summary_operator_sees_every_service(world):
     summary = mailbox.summary(Principal.operator(), "42420001")
 
     assert summary.services["jw"].waiting == 1
+
+
+def test_operator_portal_account_sees_every_service(world):
+    store, payloads, mailbox = world
+    deliver(store, payloads, received_at=NOW - timedelta(hours=1), service="jw", message_type="JW301")
+    portal_operator = Principal(Channel.PORTAL, None, "operator-1", frozenset({Role.OPERATOR}), frozenset())
+
+    listed = mailbox.inbox(portal_operator, "42420001")
+    summary = mailbox.summary(portal_operator, "42420001")
+
+    assert len(listed) == 1
+    assert summary.services["jw"].new == 1
