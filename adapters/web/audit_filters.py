@@ -12,8 +12,9 @@ from datetime import date, datetime, time, timedelta
 
 import falcon
 
+from adapters.i18n import gettext_for
 from adapters.i18n.catalog import N_
-from adapters.web.rendering import LOCAL_TIME
+from adapters.web.rendering import LOCAL_TIME, format_moment
 from core.errors import NotFound
 from core.identity.model import AuditEvent, AuditQuery, AuditRecord
 
@@ -21,6 +22,8 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 ORGANISATION = re.compile(r"^[A-Z0-9]{2,16}$")
+ACTOR = re.compile(r"^(user:[^@]+|org|operator)@([^/]+)/(\w+)$")  # Principal.describe()
+MOMENTS = ("expires_at", "until")
 PARAMETERS = ("event", "user", "message", "from", "to", "org", "before", "limit")
 DETAIL_LABELS = {
     "roles": N_("roles"), "grants": N_("services"), "before": N_("before"), "after": N_("after"),
@@ -113,15 +116,41 @@ def _page(values: dict, errors: dict) -> dict:
     return found
 
 
-def detail_items(record: AuditRecord, _) -> list[tuple[str, str]]:
+def detail_items(record: AuditRecord, language: str) -> list[tuple[str, str]]:
     """Return (label, value) pairs of a record's details, in the reader's language."""
+    _ = gettext_for(language)
     items = []
     for key, value in sorted(record.details.items()):
         if isinstance(value, bool):
             shown = _("yes") if value else _("no")
         elif isinstance(value, (list, tuple)):
             shown = ", ".join(str(item) for item in value) or "–"
+        elif key in MOMENTS and isinstance(value, str):
+            shown = _moment(value, language)
         else:
             shown = "–" if value is None else str(value)
         items.append((_(DETAIL_LABELS[key]) if key in DETAIL_LABELS else key, shown))
     return items
+
+
+def actor_text(record: AuditRecord, usernames: dict[str, str], language: str) -> str:
+    """Name who acted: an account the reader manages, the hub operator, an organisation's software, or anonymous."""
+    _ = gettext_for(language)
+    if record.actor_user_id and record.actor_user_id in usernames:
+        return usernames[record.actor_user_id]
+    found = ACTOR.match(record.actor)
+    if found is None:
+        return _("Anonymous") if record.actor.startswith("anonymous") else record.actor
+    who, organisation, channel = found.groups()
+    if organisation == "-":
+        return _("Hub operator")
+    if who == "org":
+        return _("Software of %(organisation)s (%(channel)s)") % {"organisation": organisation, "channel": channel}
+    return _("A user of %(organisation)s") % {"organisation": organisation}
+
+
+def _moment(value: str, language: str) -> str:
+    try:
+        return format_moment(datetime.fromisoformat(value), language)
+    except ValueError:
+        return value

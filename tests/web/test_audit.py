@@ -54,6 +54,8 @@ def test_admin_reads_only_own_organisation(hub, people):
     assert "collega.0599" not in page.text
     assert "admin.0599" not in page.text
     assert "collega.0599" not in asked_other.text
+    assert '<td class="utrecht-table__cell">Beheerder van de hub</td>' in page.text  # it created the accounts
+    assert "operator@-/cli" not in page.text
 
 
 def test_operator_reads_every_organisation(hub, people):

@@ -8,13 +8,12 @@ axe-core (npm ci) or the identity component is missing.
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
 from adapters.web.config import ListenerConfig
 from adapters.web.server import HubServer
+from tests.web.browser_support import CHROMIUM, CHROMIUM_FLAGS, browser_missing, check_accessibility
 from tests.web.support import AANBIEDER, GEMEENTE
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the Python playwright package is not installed")
@@ -22,19 +21,11 @@ pytest.importorskip("core.identity.service", reason="the identity component is n
 
 from tests.web.identity_support import PASSWORD, with_identity  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SECRET = re.compile(r"[A-Z2-7]{16,}")
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-    pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: run npm ci"),
+    pytest.mark.skipif(browser_missing() is not None, reason=browser_missing() or ""),
 ]
 
 
@@ -55,16 +46,6 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
-
-
-def check_accessibility(page, name: str) -> None:
-    """Run axe-core on the page, save a screenshot, and fail on any WCAG 2.1 A or AA violation."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA)
-    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
-    assert violations == [], f"{name}: {violations}"
 
 
 def log_in(page, base: str, people, username: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import falcon
 
-from adapters.web.audit_filters import AuditFilters, detail_items, parse_audit_filters
+from adapters.web.audit_filters import AuditFilters, actor_text, detail_items, parse_audit_filters
 from adapters.web.portal import Portal, signed_in
 from adapters.web.resources.accounts import identity_of
 from core.identity.audit import AuditPage
@@ -39,12 +39,15 @@ class AuditLogPage:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         filters, page = read_audit(self._portal, req)
         principal = signed_in(req).principal
+        names = usernames(self._portal, principal)
+        language = req.context.language
         _ = self._portal.gettext(req)
         title = _("Audit log")
         self._portal.page(
             req, resp, "audit.html", status=400 if filters.errors else 200, page_title=title, filters=filters,
             errors={name: _(text) for name, text in filters.errors.items()}, page=page,
-            names=usernames(self._portal, principal), events=list(AuditEvent),
-            details=lambda record: detail_items(record, _), is_operator=principal.organisation is None,
+            names=names, events=list(AuditEvent), is_operator=principal.organisation is None,
+            details=lambda record: detail_items(record, language),
+            actor=lambda record: actor_text(record, names, language),
             breadcrumbs=[(_("Overview"), "/"), (title, "/audit")],
         )

@@ -21,7 +21,7 @@ def visible_services(portal: Portal, session: WebSession, organisation: str) -> 
     specs = portal.plugins.services()
     enrolled = portal.organisations.get(session.principal, organisation).services()
     grants = session.principal.grants
-    if grants is not None:
+    if grants is not None and session.principal.organisation is not None:  # the hub operator holds no grants
         enrolled &= {grant.service for grant in grants if grant.action in (Action.SEND, Action.RECEIVE)}
     return {code: specs[code].name if code in specs else code for code in sorted(enrolled)}
 
