@@ -231,7 +231,33 @@ def _set(settings: Settings, section: str, key: str, raw: Any, source: str) -> N
         raise SettingsError(f"setting {section}.{key} from {where}: {value!r} is not one of {', '.join(option.choices)}")
     if option.kind in (int, float) and value < 0:
         raise SettingsError(f"setting {section}.{key} from {where}: {value} must not be negative")
+    problem = _check_value(section, key, value)
+    if problem:
+        raise SettingsError(f"setting {section}.{key} from {where}: {problem}")
     settings.values[section][key] = Value(value, source)
+
+
+def _check_value(section: str, key: str, value: Any) -> str | None:
+    """Return what is wrong with a value whose type is right but whose content is not, or None."""
+    if key == "port" and value > 65535:
+        return f"{value} is not a port number (1-65535)"
+    if (section, key) == ("database", "url") and value:
+        scheme = str(value).split(":", 1)[0]
+        if not (scheme.startswith("sqlite") or scheme.startswith("postgresql")):
+            return f"a database URL starts with sqlite:/// or postgresql+psycopg://, not {scheme}:"
+    return None
+
+
+# Environment variables of ggk that are not settings.
+NON_SETTING_VARIABLES = {"GGK_DATA_DIR", "GGK_CONFIG", "GGK_REFERENCE_DATA"}
+
+
+def unknown_variables(environ: dict[str, str]) -> list[str]:
+    """Return ``GGK_...`` variables that name no setting: most likely mistyped."""
+    known = {f"GGK_{section.upper()}_{key.upper()}" for section, options in SCHEMA.items() for key in options}
+    return sorted(name for name in environ
+                  if name.startswith("GGK_") and name not in known and name not in NON_SETTING_VARIABLES
+                  and not name.startswith("GGK_TEST_"))
 
 
 def _convert(raw: Any, kind: type) -> Any:

@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import structlog
 from lxml import etree
 
 from core import codes, streaming
 from core.errors import Rejected
 from core.header import Header
 from core.messagetypes import NamespaceInfo
+
+log = structlog.get_logger(__name__)
 
 SNIFF_BYTES = 64 * 1024
 BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
@@ -184,10 +187,15 @@ def read_message(
     an XSD error) when the file fails.
     """
     if path.stat().st_size > stream_threshold:
-        failure = streaming.validate(path, xsd_path if schema is not None else None)
-        if failure is not None:
-            raise _streaming_rejection(path, failure)
-        return read_header(path, namespace)
+        try:
+            failure = streaming.validate(path, xsd_path if schema is not None else None)
+        except streaming.StreamingUnavailable as error:
+            # NOTE: without xmllint a large file is parsed into a tree, using several times its size in memory.
+            log.warning("streaming_validation_unavailable", error=str(error), size=path.stat().st_size)
+        else:
+            if failure is not None:
+                raise _streaming_rejection(path, failure)
+            return read_header(path, namespace)
     try:
         tree = etree.parse(str(path), etree.XMLParser(**hardened_options()))
     except etree.XMLSyntaxError as error:

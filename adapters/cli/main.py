@@ -39,9 +39,10 @@ def _register_commands() -> None:
 
 
 def main() -> None:
-    from adapters.cli.runtime import configure_logging
+    from adapters.cli.runtime import configure_logging, warn_unknown_variables
 
     configure_logging(None)
+    warn_unknown_variables()
     _register_commands()
     _register_plugin_commands()
     cli(prog_name="ggk")
@@ -59,9 +60,12 @@ def _register_plugin_commands() -> None:
     from core.plugins import PluginError, PluginHost
 
     try:
-        settings = load_settings(resolve_data_dir(None, dict(os.environ)))
-        host = PluginHost(disabled=settings.get("plugins", "disabled")).load()
-    except (PluginError, SettingsError) as error:
+        disabled = load_settings(resolve_data_dir(None, dict(os.environ))).get("plugins", "disabled")
+    except SettingsError:
+        disabled = []  # the command itself reports the wrong setting
+    try:
+        host = PluginHost(disabled=disabled).load()
+    except PluginError as error:
         click.echo(f"ggk: plugins could not load: {error}", err=True)
         return
     host.add_cli_commands(cli)

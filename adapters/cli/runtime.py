@@ -7,6 +7,7 @@ import sys
 
 import click
 import structlog
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from config.settings import Settings
 
@@ -46,4 +47,19 @@ def open_container(settings: Settings):
     except SchemaNotCurrent as error:
         click.echo(f"ggk: {error}. Run 'ggk --data-dir {settings.data_dir} init' first.", err=True)
         sys.exit(2)
+    except (SQLAlchemyError, ArgumentError) as error:
+        shown = {name: value for name, value, _source in settings.shown()}
+        click.echo(f"ggk: cannot open the database {shown.get('database.url') or settings.database_url} "
+                   f"(setting database.url): {getattr(error, 'orig', None) or error}", err=True)
+        sys.exit(2)
     return container
+
+
+def warn_unknown_variables() -> None:
+    """Name every GGK_ variable that is no setting, since a typo would otherwise be ignored silently."""
+    import os
+
+    from config.settings import unknown_variables
+
+    for name in unknown_variables(dict(os.environ)):
+        click.echo(f"ggk: warning: environment variable {name} is not a ggk setting and is ignored", err=True)

@@ -104,3 +104,16 @@ def test_large_file_of_uninstalled_release_is_ggk005(hub, large_declaratie, stre
 
     assert outcome.code == codes.GGK005
     assert streamed == []
+
+
+
+def test_large_file_without_xmllint_is_still_checked(hub, declaratie, large_declaratie, monkeypatch):
+    _, parties = declaratie
+    monkeypatch.setattr(streaming.shutil, "which", lambda name: None)
+    invalid = large_declaratie.replace(b"<wmo323:Bsn>", b"<wmo323:Bsn>x", 1)
+
+    accepted = hub.send(parties.sender, large_declaratie, "declaratie-groot.xml")
+    rejected = hub.send(parties.sender, invalid, "declaratie-fout.xml")
+
+    assert accepted.accepted, accepted.detail
+    assert rejected.code == codes.STUF055
