@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_DATA_DIR = "ggk-data"
 SETTINGS_FILE = "ggk.toml"
@@ -105,6 +106,7 @@ SCHEMA: dict[str, dict[str, Option]] = {
     },
     "ui": {
         "language": Option("nl", str, "language of messages for people", choices=("nl", "en")),
+        "timezone": Option("Europe/Amsterdam", str, "time zone in which times are shown to people (IANA name)"),
     },
     "log": {
         "level": Option("info", str, "lowest level logged", choices=("debug", "info", "warning", "error")),
@@ -239,6 +241,11 @@ def _set(settings: Settings, section: str, key: str, raw: Any, source: str) -> N
 
 def _check_value(section: str, key: str, value: Any) -> str | None:
     """Return what is wrong with a value whose type is right but whose content is not, or None."""
+    if (section, key) == ("ui", "timezone"):
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            return f"{value!r} is not a time zone name such as Europe/Amsterdam"
     if key == "port" and value > 65535:
         return f"{value} is not a port number (1-65535)"
     if (section, key) == ("database", "url") and value:

@@ -136,6 +136,8 @@ class MailboxService:
     def _listing(self, principal: Principal, organisation: str, role: str, action: Action,
                  query: MessageQuery | None) -> list[Message]:
         authz.require_member_or_operator(principal, organisation)
+        if self._store.get_organisation(organisation) is None:
+            raise NotFound(f"organisation {organisation} not found", params={"code": organisation})
         query = query or MessageQuery(organisation=organisation)
         services = self._services_allowed(principal, organisation, action, query.services)
         # A file rejected before its service was known (not XML, a BOM) belongs to no service;

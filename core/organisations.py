@@ -25,8 +25,9 @@ def check_code(kind: OrgKind, code: str) -> None:
         OrgKind.KETENPARTNER: (KETENPARTNER_NAME, "a chain partner name is 2-16 capitals or digits, such as CAK"),
     }
     pattern, rule = patterns[kind]
-    if not pattern.match(code):
-        raise InvalidRequest(f"invalid {kind.value} code {code!r}: {rule}", params={"code": code, "kind": kind.value})
+    if not pattern.match(code) or code.strip("0") == "":
+        raise InvalidRequest(f"invalid {kind.value} code {code!r}: {rule}, not all zeros",
+                             params={"code": code, "kind": kind.value})
 
 
 def check_oin(oin: str) -> None:

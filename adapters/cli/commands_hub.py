@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
 from adapters.cli.context import CliContext, pass_context
-from adapters.cli.output import emit_json, json_option
+from adapters.cli.output import emit_json, json_option, shown_time
 from config.settings import default_file_text
 from core.model import Channel, OrgKind
 from core.principal import Principal
@@ -221,13 +222,17 @@ def _print_organisation(context: CliContext, organisation, as_json: bool) -> Non
 @pass_context
 def freeze(context: CliContext, message_type: str, until: str | None, reason: str | None, as_json: bool) -> None:
     """Block a message type (IB103) until TIME or until unfrozen."""
-    end = _parse_time(until) if until else None
+    end = _parse_time(until, context.settings.get("ui", "timezone")) if until else None
     result = context.container.freezes().freeze(OPERATOR, message_type, end, reason)
     if as_json:
         emit_json({"message_type": result.message_type, "since": result.since, "until": result.until, "reason": result.reason})
         return
     _ = context.gettext()
-    click.echo(_("{type} is frozen.").format(type=result.message_type))
+    if result.until is None:
+        click.echo(_("{type} is frozen until it is unfrozen.").format(type=result.message_type))
+    else:
+        until = shown_time(result.until, context.settings.get("ui", "timezone"))
+        click.echo(_("{type} is frozen until {until}.").format(type=result.message_type, until=until))
 
 
 @click.command()
@@ -257,11 +262,11 @@ def freezes(context: CliContext, as_json: bool) -> None:
         click.echo(f"{item.message_type}  {item.since.isoformat()}  {item.until.isoformat() if item.until else '-'}")
 
 
-def _parse_time(text: str) -> datetime:
+def _parse_time(text: str, timezone_name: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise click.BadParameter(f"{text!r} is not an ISO 8601 time such as 2027-01-01T06:00", param_hint="--until") from None
-    if moment.tzinfo is None:
-        moment = moment.astimezone()  # a local time as the operator means it
+    if moment.tzinfo is None:  # a time without offset is meant in the people's time zone
+        moment = moment.replace(tzinfo=ZoneInfo(timezone_name))
     return moment.astimezone(timezone.utc)

@@ -11,7 +11,7 @@ import click
 from rich.progress import Progress
 
 from adapters.cli.context import CliContext, pass_context
-from adapters.cli.output import emit_json, event_dict, message_dict, json_option
+from adapters.cli.output import emit_json, event_dict, json_option, message_dict, shown_time
 from adapters.i18n import explain_code
 from core.ingest import Outcome, Submission
 from core.model import Channel, State
@@ -109,7 +109,7 @@ def inbox(context: CliContext, code: str, service, message_type, status, limit, 
     """List the messages delivered to organisation CODE, newest first."""
     query = MessageQuery(organisation=code, services=(service,) if service else None, message_type=message_type,
                          status=State(status) if status else None, limit=limit)
-    _print_messages(context.container.mailbox().inbox(_as(code), code, query), as_json)
+    _print_messages(context, context.container.mailbox().inbox(_as(code), code, query), as_json)
 
 
 @click.command()
@@ -121,16 +121,17 @@ def sent(context: CliContext, code: str, service, message_type, status, limit, a
     """List the messages organisation CODE handed in, rejected ones included."""
     query = MessageQuery(organisation=code, services=(service,) if service else None, message_type=message_type,
                          status=State(status) if status else None, limit=limit)
-    _print_messages(context.container.mailbox().sent(_as(code), code, query), as_json)
+    _print_messages(context, context.container.mailbox().sent(_as(code), code, query), as_json)
 
 
-def _print_messages(messages, as_json: bool) -> None:
+def _print_messages(context: CliContext, messages, as_json: bool) -> None:
     if as_json:
         emit_json([message_dict(m) for m in messages])
         return
     for message in messages:
         code = f" {message.reject_code}" if message.reject_code else ""
-        click.echo(f"{message.id}  {message.received_at:%Y-%m-%d %H:%M:%S}  {message.message_type or '-':7}  "
+        received = shown_time(message.received_at, context.settings.get("ui", "timezone"))
+        click.echo(f"{message.id}  {received}  {message.message_type or '-':7}  "
                    f"{message.sender or '-'} -> {message.recipient or '-'}  {message.status.value}{code}")
 
 
@@ -177,7 +178,8 @@ def print_trace(context: CliContext, result) -> None:
         id=message.id, type=message.message_type or "?", sender=message.sender or "?", recipient=message.recipient or "?"))
     for event in result.events:
         extra = " ".join(part for part in (event.code or "", event.detail or "") if part)
-        click.echo(f"  {event.at:%Y-%m-%d %H:%M:%S.%f}  {event.state.value:16} {extra}")
+        click.echo(f"  {shown_time(event.at, context.settings.get('ui', 'timezone'), fraction=True)}  "
+                   f"{event.state.value:16} {extra}")
     if result.heen:
         click.echo(_("  heenbericht: {id} ({type})").format(id=result.heen.id, type=result.heen.message_type))
     elif message.heen_unknown:

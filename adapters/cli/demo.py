@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from adapters.cli.context import CliContext, pass_context
-from adapters.cli.output import emit_json, event_dict, json_option, message_dict
+from adapters.cli.output import emit_json, event_dict, json_option, message_dict, shown_time
 from adapters.cli.demo_messages import retour_on_toewijzing, toewijzing
 from config.settings import SETTINGS_FILE, default_file_text, load_settings
 from core.ingest import Submission
@@ -38,6 +38,7 @@ def register(cli: click.Group) -> None:
 def demo(context: CliContext, keep: Path | None, schemas: Path | None, as_json: bool) -> None:
     """Run a demo hub: a JW301 handed in, delivered, answered with a JW302, traced."""
     data_dir = keep or Path(tempfile.mkdtemp(prefix="ggk-demo-"))
+    _refuse_real_hub(data_dir)
     container = _prepare_hub(data_dir, header_only=schemas is None)
     _ = context.gettext()
     say = (lambda text: None) if as_json else click.echo
@@ -56,7 +57,7 @@ def demo(context: CliContext, keep: Path | None, schemas: Path | None, as_json: 
             organisations.add(OPERATOR, kind, code, name, ["jw", "wmo"], [Channel.PORTAL])
     say(_("Organisations: gemeente {gemeente}, aanbieder {aanbieder}.").format(gemeente=GEMEENTE[0], aanbieder=AANBIEDER[0]))
 
-    result = _exchange(container, say, _)
+    result = _exchange(container, say, _, container.settings().get("ui", "timezone"))
     operator = _demo_operator(container)
     if operator is not None:
         say("")
@@ -74,12 +75,24 @@ def demo(context: CliContext, keep: Path | None, schemas: Path | None, as_json: 
         sys.exit(1)
 
 
+DEMO_MARKER = ".ggk-demo"
+
+
+def _refuse_real_hub(data_dir: Path) -> None:
+    """Stop unless ``data_dir`` is new, empty or an earlier demo: the demo writes test traffic."""
+    if not data_dir.exists() or (data_dir / DEMO_MARKER).exists() or not any(data_dir.iterdir()):
+        return
+    raise click.UsageError(f"{data_dir} is not empty and holds no demo hub; the demo only writes into a new or "
+                           f"empty folder, so that its test messages never reach a real hub")
+
+
 def _prepare_hub(data_dir: Path, header_only: bool):
     from adapters.cli.runtime import configure_logging
     from adapters.storage import create_engine_for, migrate
     from config.container import build_container
 
     data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / DEMO_MARKER).touch()
     settings_file = data_dir / SETTINGS_FILE
     if not settings_file.exists():
         values = {("ingest", "validation"): "header"} if header_only else {}
@@ -99,7 +112,7 @@ def _release_folders(path: Path) -> list[Path]:
     return sorted({p.parent for p in path.rglob("*.xsd")})
 
 
-def _exchange(container, say, _) -> dict:
+def _exchange(container, say, _, timezone_name: str) -> dict:
     ingest, mailbox = container.ingest(), container.mailbox()
     gemeente = Principal.organisation_software(GEMEENTE[0], Channel.PORTAL)
     aanbieder = Principal.organisation_software(AANBIEDER[0], Channel.PORTAL)
@@ -129,7 +142,7 @@ def _exchange(container, say, _) -> dict:
     say("")
     say(_("Track & trace of the JW301:"))
     for event in trace.events:
-        say(f"  {event.at:%Y-%m-%d %H:%M:%S}  {event.state.value:16} {event.detail or ''}")
+        say(f"  {shown_time(event.at, timezone_name)}  {event.state.value:16} {event.detail or ''}")
     if trace.retour:
         say(_("  linked retour: {id} ({type}) to {recipient}").format(
             id=trace.retour.id, type=trace.retour.message_type, recipient=trace.retour.recipient))

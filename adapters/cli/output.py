@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -20,6 +21,12 @@ def _default(value: Any) -> Any:
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
     raise TypeError(f"cannot print {type(value).__name__} as JSON")
+
+
+def shown_time(moment: datetime, timezone_name: str, *, fraction: bool = False) -> str:
+    """Return ``moment`` in the people's time zone with its abbreviation, e.g. 2026-12-04 21:10:03 CET."""
+    local = moment.astimezone(ZoneInfo(timezone_name))
+    return local.strftime("%Y-%m-%d %H:%M:%S" + (".%f" if fraction else "") + " %Z")
 
 
 def emit_json(data: Any) -> None:

@@ -206,3 +206,16 @@ def test_demo_prints_operator_who_can_log_in(tmp_path):
 
     assert started.next_step == "second_factor"
     assert logged_in.principal.is_operator
+
+
+def test_demo_refuses_a_folder_with_a_real_hub(ggk, tmp_path):
+    result = CliRunner().invoke(cli, ["demo", "--keep", str(tmp_path / "hub")], env={"GGK_DATABASE_URL": None})
+
+    assert result.exit_code == 2
+    assert "not empty" in result.output
+
+
+def test_inbox_of_unknown_organisation_is_an_error(ggk):
+    result = ggk("inbox", "9999", expect=1)
+
+    assert "GGK404" in result.output
