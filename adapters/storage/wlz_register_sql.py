@@ -16,6 +16,7 @@ from sqlalchemy import (
 from adapters.storage.wlz_tables import WlzIndicationRow
 from plugins.wlz.bsn import bsn_from_int
 from plugins.wlz.errors import InvalidRows, RowError
+from plugins.wlz.fields import shown
 from plugins.wlz.model import Change, ImportCounts, Indication, IndicationKind
 from plugins.wlz.ports import Planner
 
@@ -78,7 +79,7 @@ def _reject_repeated(connection: Connection) -> None:
                  .group_by(STAGING.c.besluitnummer).having(func.count() > 1).limit(100))
     repeated = connection.execute(statement).all()
     if repeated:
-        raise InvalidRows([RowError(last, "besluitnummer", f"{number!r} repeats valid row {first}")
+        raise InvalidRows([RowError(last, "besluitnummer", f"{shown(number)} repeats valid row {first}")
                            for number, first, last in repeated])
 
 

@@ -7,7 +7,6 @@ two runs never record the same signals.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -22,6 +21,7 @@ from adapters.storage.wlz_tables import (
     WlzImportRow, WlzIndicationRow, WlzProvisionRow, WlzSignalBatchRow, WlzSignalRow, WlzToetsAuditRow,
 )
 from core.errors import Conflict
+from plugins.wlz.bsn import bsn_from_int
 from plugins.wlz.model import (
     Change, FileKind, ImportCounts, ImportRecord, Indication, IndicationKind, IndicationPeriod, Provision,
     ProvisionEnd, ProvisionSource, Signal, ToetsAudit,
@@ -100,16 +100,15 @@ class SqlWlzStore(WlzStore):
     # -- registertoets ----------------------------------------------------------------
 
     def toets(self, bsns: list[str], peildatum: date, audit: ToetsAudit) -> dict[str, list[IndicationPeriod]]:
-        text_of = {int(bsn): bsn for bsn in bsns}
         found: dict[str, list[IndicationPeriod]] = {}
         periods: dict[tuple, IndicationPeriod] = {}  # equal periods share one object
         with self._writing() as connection:
-            for number, soort, start, end in _toets_rows(connection, sorted(text_of), peildatum):
+            for number, soort, start, end in _toets_rows(connection, bsns, peildatum):
                 period = periods.get((soort, start, end))
                 if period is None:
                     period = periods[(soort, start, end)] = IndicationPeriod(KIND_BY_CODE[soort], _day(start),
                                                                              _day(end))
-                found.setdefault(text_of[number], []).append(period)
+                found.setdefault(bsn_from_int(number), []).append(period)
             connection.execute(AUDIT_INSERT, {
                 "at": audit.at, "actor": audit.actor, "user_id": audit.user_id, "organisation": audit.organisation,
                 "channel": audit.channel, "bsn_count": audit.bsn_count, "peildatum": audit.peildatum,
@@ -229,12 +228,17 @@ AUDIT_INSERT = insert(AUDIT)
 KIND_BY_CODE = {kind.value: kind for kind in IndicationKind}
 
 
-def _toets_rows(connection: Connection, numbers: list[int], peildatum: date) -> list[tuple]:
+def _toets_rows(connection: Connection, bsns: list[str], peildatum: date) -> list[tuple]:
+    """Return (bsn number, soort, ingangsdatum, einddatum) of the indications covering ``peildatum``.
+
+    ``bsns`` are checked BSNs (nine digits), so their JSON array is written without a number
+    object per BSN: a batch makes fewer objects for the garbage collector to trace.
+    """
     if is_sqlite(connection):
         day = peildatum.isoformat()  # SQLite keeps a date as ISO text, which sorts as the date does
-        parameters = (json.dumps(numbers), day, day)
+        parameters = ("[" + ",".join(bsn.lstrip("0") or "0" for bsn in bsns) + "]", day, day)
     else:
-        parameters = (numbers, peildatum, peildatum)
+        parameters = ([int(bsn) for bsn in bsns], peildatum, peildatum)
     cursor = connection.connection.cursor()
     try:
         cursor.execute(TOETS_SQL[connection.dialect.name], parameters)

@@ -55,10 +55,10 @@ class InvalidRows(InvalidRequest):
     code = "WLZ004"
 
     def __init__(self, errors: list[RowError], truncated: bool = False):
-        shown = "; ".join(str(error) for error in errors[:5])
+        listed = "; ".join(str(error) for error in errors[:5])
         more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
         more += " (the check stopped there)" if truncated else ""
-        super().__init__(f"{len(errors)} invalid row(s), nothing was imported: {shown}{more}",
+        super().__init__(f"{len(errors)} invalid row(s), nothing was imported: {listed}{more}",
                          params={"errors": [error.as_dict() for error in errors], "truncated": truncated})
         self.errors = errors
 

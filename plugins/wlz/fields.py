@@ -1,7 +1,7 @@
 """Checks of single field values in the Wlz files, shared by the CSV and XML readers.
 
 Each check returns the parsed value or raises FieldError naming the field and the
-problem. No message repeats a BSN.
+problem. No message repeats a value that may be a BSN (see ``shown``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,14 @@ PRODUCT_CODE = re.compile(r"^[0-9A-Za-z]{5}$")
 DATE_TEXT = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 CodeEnum = TypeVar("CodeEnum", bound=Enum)
+
+
+NUMBER_LIKE_BSN = re.compile(r"^[0-9]{8,9}$")
+
+
+def shown(text: str) -> str:
+    """Return ``text`` quoted for an error message, or a description when it may be a BSN."""
+    return "a number of 8 or 9 digits" if NUMBER_LIKE_BSN.match(text.strip()) else repr(text)
 
 
 class FieldError(ValueError):
@@ -51,11 +59,11 @@ def bsn(field: str, text: str | None) -> str:
 def day(field: str, text: str | None) -> date:
     value = required(field, text)
     if not DATE_TEXT.match(value):
-        raise FieldError(field, f"{value!r} is not a date in the form YYYY-MM-DD")
+        raise FieldError(field, f"{shown(value)} is not a date in the form YYYY-MM-DD")
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise FieldError(field, f"{value!r} is not an existing date") from None
+        raise FieldError(field, f"{shown(value)} is not an existing date") from None
 
 
 def optional_day(field: str, text: str | None) -> date | None:
@@ -68,13 +76,13 @@ def code(field: str, text: str | None, choices: type[CodeEnum]) -> CodeEnum:
         return choices(value)
     except ValueError:
         allowed = ", ".join(member.value for member in choices)
-        raise FieldError(field, f"{value!r} is not one of {allowed}") from None
+        raise FieldError(field, f"{shown(value)} is not one of {allowed}") from None
 
 
 def matching(field: str, text: str | None, pattern: re.Pattern, rule: str) -> str:
     value = required(field, text)
     if not pattern.match(value):
-        raise FieldError(field, f"{value!r} is not {rule}")
+        raise FieldError(field, f"{shown(value)} is not {rule}")
     return value
 
 

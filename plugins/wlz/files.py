@@ -21,6 +21,7 @@ from core import streaming
 from core.errors import Rejected
 from core.xmlread import check_prolog, hardened_options
 from plugins.wlz.errors import InvalidFile, InvalidRows, RowError
+from plugins.wlz.fields import shown
 
 CSV_DELIMITER = ";"
 XML_IN_MEMORY_LIMIT = 16 * 1024 * 1024  # larger XML files are validated by xmllint --stream
@@ -51,7 +52,7 @@ def csv_columns(path: Path) -> list[str]:
 
 
 def check_csv_columns(path: Path, columns: list[str], required: set[str], allowed: set[str]) -> None:
-    unknown = [name for name in columns if name not in allowed]
+    unknown = [shown(name) for name in columns if name not in allowed]
     missing = sorted(required - set(columns))
     duplicate = sorted({name for name in columns if columns.count(name) > 1})
     if unknown or missing or duplicate:

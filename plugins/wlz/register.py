@@ -17,6 +17,7 @@ from core.ports import Clock, Store
 from core.principal import Principal
 from plugins.wlz.access import require_operator_or_partner
 from plugins.wlz.errors import RowCollector, RowError
+from plugins.wlz.fields import shown
 from plugins.wlz.model import (
     REGISTER_SUPPLIER, Change, ChangeAction, FileKind, ImportCounts, ImportRecord, ImportReport, Indication,
 )
@@ -108,7 +109,7 @@ def _apply(change: Change, existing: Indication | None, counts: ImportCounts) ->
         _count(counts, existing, new)
         return new
     if existing is None:
-        raise _Misfit("besluitnummer", f"{change.besluitnummer!r} is not in the register")
+        raise _Misfit("besluitnummer", f"{shown(change.besluitnummer)} is not in the register")
     if change.action == ChangeAction.WIJZIGEN:
         new = Indication(change.besluitnummer, change.bsn, change.soort, change.ingangsdatum, change.einddatum)
     else:

@@ -126,4 +126,4 @@ def _action(text: str | None) -> ChangeAction:
         return ChangeAction(value)
     except ValueError:
         allowed = ", ".join(action.value for action in ChangeAction)
-        raise FieldError("mutatie", f"{value!r} is not one of {allowed}") from None
+        raise FieldError("mutatie", f"{fields.shown(value)} is not one of {allowed}") from None

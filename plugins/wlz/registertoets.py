@@ -49,7 +49,7 @@ class RegistertoetsService:
         """
         organisation = require_enrolled_member(principal, self._organisations, Action.REGISTERTOETS)
         self._check_size(len(bsns))
-        wanted = [bsn.strip() for bsn in bsns]
+        wanted = [str(bsn).strip() for bsn in bsns]
         _check_bsns(wanted)
         day = self._peildatum(peildatum)
 
@@ -93,7 +93,7 @@ def _check_bsns(bsns: list[str]) -> None:
     invalid = [position for position, bsn in enumerate(bsns, start=1) if not is_valid_bsn(bsn)]
     if not invalid:
         return
-    shown = ", ".join(str(position) for position in invalid[:MAX_REPORTED_POSITIONS])
+    positions = ", ".join(str(position) for position in invalid[:MAX_REPORTED_POSITIONS])
     more = f" and {len(invalid) - MAX_REPORTED_POSITIONS} more" if len(invalid) > MAX_REPORTED_POSITIONS else ""
-    raise InvalidBsn(f"{len(invalid)} BSN(s) are not nine digits passing the elfproef, at position(s) {shown}{more}",
+    raise InvalidBsn(f"{len(invalid)} BSN(s) are not nine digits passing the elfproef, at position(s) {positions}{more}",
                      params={"positions": invalid[:MAX_REPORTED_POSITIONS], "count": len(invalid)})

@@ -186,3 +186,28 @@ def _sha(path):
     import hashlib
 
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_headerless_csv_error_hides_bsns(hub, tmp_path):
+    path = tmp_path / "no-header.csv"
+    path.write_text(f"B1;{PEOPLE[0]};VV;2026-01-01;\n", encoding="utf-8")
+
+    with pytest.raises(InvalidFile) as raised:
+        hub.services.register.import_file(OPERATOR, path)
+
+    assert "unknown column(s)" in raised.value.detail
+    assert PEOPLE[0] not in raised.value.detail
+
+
+def test_bsn_in_other_column_is_hidden(hub, tmp_path):
+    path = tmp_path / "shifted.csv"
+    path.write_text(f"besluitnummer;bsn;soort;ingangsdatum;einddatum\nB1;{PEOPLE[1]};{PEOPLE[0]};2026-01-01;\n",
+                    encoding="utf-8")
+
+    with pytest.raises(InvalidRows) as raised:
+        hub.services.register.import_file(OPERATOR, path)
+
+    assert [error.field for error in raised.value.errors] == ["soort"]
+    assert "a number of 8 or 9 digits" in raised.value.detail
+    assert PEOPLE[0] not in raised.value.detail
+    assert PEOPLE[0] not in repr(raised.value.params)

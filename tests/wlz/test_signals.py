@@ -97,6 +97,18 @@ def test_later_wmo301_with_end_date_updates_provision(signal_hub):
     assert [(p.referentie, p.einddatum) for p in provisions] == [("101", date(2023, 10, 31))]
 
 
+def test_release_23_wmo301_records_provisions(signal_hub):
+    signal_hub.import_schemas(signal_hub.reference / "iwmo" / "2.3" / "xsd")
+    toewijzing = (signal_hub.reference / "iwmo" / "2.3" / "berichten" / "WMO301.xml").read_bytes()
+
+    outcome = signal_hub.send(GEMEENTE, toewijzing)
+
+    assert outcome.accepted, outcome
+    provisions = signal_hub.wlz_store.provisions(GEMEENTE, "123456782")  # the client of this example
+    assert [(p.referentie, p.ingangsdatum, p.einddatum) for p in provisions] == [
+        ("101", date(2018, 7, 10), date(2021, 7, 9)), ("102", date(2018, 7, 10), date(2021, 7, 9))]
+
+
 def test_new_indication_signals_gemeente_once(signal_hub, tmp_path):
     send_jw301(signal_hub)
     import_register(signal_hub, tmp_path, "r1.csv", [("B1", CLIENT, "VG", "2026-05-01", None),
