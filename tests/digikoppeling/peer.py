@@ -25,7 +25,7 @@ from adapters.soap.ebms.builders import Stamp, new_message_id
 from adapters.soap.ebms.envelope import EnvelopeReader
 from adapters.soap.ebms.errors import EbmsError, ErrorCode
 from adapters.soap.ebms.mime import Attachment, Packaged, package, parse_mime
-from adapters.soap.ebms.model import EB_NS, NS, EbmsMessage
+from adapters.soap.ebms.model import EB_NS, EBMS_SERVICE, NS, EbmsMessage
 from adapters.soap.sender import EbmsSender, SendResult
 from adapters.soap.signing import sign_envelope, verify_envelope
 from adapters.soap.stuf.builder import Bericht, build_envelope, tijdstip
@@ -109,6 +109,23 @@ class PeerClient:
         if sign if sign is not None else self.signs():
             envelope = sign_envelope(envelope, attachments, self.key_pem, self.certificate_pem)
         return stamp.message_id, package(envelope, attachments)
+
+    def ping(self) -> SendResult:
+        """Send a Ping: the header of a user message, turned into an MSH signal."""
+        _, packaged = self.packaged("ggk_Di01", None, sign=False)
+        root = etree.fromstring(parse_mime(packaged.headers["Content-Type"], packaged.body).envelope)
+        header = root.find("soap:Header/eb:MessageHeader", NS)
+        service = header.find("eb:Service", NS)
+        service.text = EBMS_SERVICE
+        service.attrib.pop(f"{{{EB_NS}}}type", None)
+        header.find("eb:Action", NS).text = "Ping"
+        for path in ("soap:Header/eb:AckRequested", "soap:Header/eb:MessageHeader/eb:DuplicateElimination"):
+            for element in root.findall(path, NS):
+                element.getparent().remove(element)
+        envelope = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+        if self.signs():
+            envelope = sign_envelope(envelope, (), self.key_pem, self.certificate_pem)
+        return self.post(package(envelope))
 
     def signs(self) -> bool:
         party = next(p for p in self.cpa.parties if self.oin in p.oins())

@@ -109,8 +109,12 @@ class HubUnderTest:
         self.server.stop()
 
 
-def start_hub(data_dir: Path, database_url: str, pki: Pki, monkeypatch, **digikoppeling) -> HubUnderTest:
-    """Migrate the database, wire the container from settings and serve the endpoint on loopback."""
+def start_hub(data_dir: Path, database_url: str, pki: Pki, monkeypatch, max_size: int | None = None,
+              **digikoppeling) -> HubUnderTest:
+    """Migrate the database, wire the container from settings and serve the endpoint on loopback.
+
+    ``digikoppeling`` overrides settings of the [digikoppeling] section; ``max_size`` sets ingest.max_size.
+    """
     add_digikoppeling_settings(monkeypatch)
     reference = require_digikoppeling()
     hub_key, hub_certificate = pki.paths("hub")
@@ -124,6 +128,8 @@ def start_hub(data_dir: Path, database_url: str, pki: Pki, monkeypatch, **digiko
     flags = {("digikoppeling", key): value for key, value in values.items()}
     flags[("database", "url")] = database_url
     flags[("ingest", "validation")] = "header"
+    if max_size is not None:
+        flags[("ingest", "max_size")] = max_size
     data_dir.mkdir(parents=True, exist_ok=True)
     settings = load_settings(data_dir, flags=flags, environ={})
     for key in ("payloads", "cache"):
