@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
+# Every module that declares tables on Base, so that autogenerate sees the whole schema.
+from adapters.storage import cpa_store, ebms_tables, identity_tables, wlz_tables  # noqa: F401
 from adapters.storage.tables import Base
 
 
