@@ -195,7 +195,7 @@ class OutboundWorker:
         if answer.kind == "accepted":
             self._ebms.record_send(item.id, now, None, OutboxState.SENT, None)
             return "waiting"
-        updated = self._ebms.record_send(item.id, now, answer.detail, OutboxState.SENT, None)
+        updated = self._ebms.record_send(item.id, now, answer.detail, OutboxState.PENDING, None)
         if answer.permanent:
             return self._undeliverable(delivery, updated, now, answer.detail)
         return self._failed(delivery, updated, policy, now, answer.detail, counted=True)
@@ -203,7 +203,7 @@ class OutboundWorker:
     def _failed(self, delivery: Delivery, item: OutboxItem, policy: Reliability, now: datetime, detail: str,
                 counted: bool = False) -> str:
         if not counted:
-            item = self._ebms.record_send(item.id, now, detail, OutboxState.SENT, None)
+            item = self._ebms.record_send(item.id, now, detail, OutboxState.PENDING, None)
         if policy.gives_up(item.sends, item.first_sent_at, now):
             return self._undeliverable(delivery, item, now, detail)
         retry_at = now + policy.retry_interval
@@ -248,7 +248,7 @@ class OutboundWorker:
             return self._give_up(item, now, item.last_error or "no acknowledgement")
         endpoint = agreement.endpoint() if agreement else None
         if endpoint is None:
-            self._ebms.record_send(item.id, now, "no active CPA with an endpoint", OutboxState.SENT,
+            self._ebms.record_send(item.id, now, "no active CPA with an endpoint", OutboxState.PENDING,
                                    now + policy.retry_interval)
             return "failed"
         result = self._sender.post(endpoint, _headers(item), item.body)
@@ -260,7 +260,8 @@ class OutboundWorker:
             return "pushed"
         if answer.permanent:
             return self._give_up(item, now, answer.detail)
-        self._ebms.record_send(item.id, now, answer.detail, OutboxState.SENT, now + policy.retry_interval)
+        state = OutboxState.SENT if answer.kind == "accepted" else OutboxState.PENDING
+        self._ebms.record_send(item.id, now, answer.detail or None, state, now + policy.retry_interval)
         return "waiting" if answer.kind == "accepted" else "failed"
 
     def _send_signal(self, item: OutboxItem, agreement: Agreement | None, now: datetime) -> str:
@@ -275,7 +276,7 @@ class OutboundWorker:
             log.warning("digikoppeling_signal_dropped", ebms_message_id=item.ebms_message_id,
                         ref_to_message_id=item.ref_to_message_id, organisation=item.organisation, error=error)
             return "failed"
-        self._ebms.record_send(item.id, now, error, OutboxState.SENT, now + SIGNAL_RETRY)
+        self._ebms.record_send(item.id, now, error, OutboxState.PENDING, now + SIGNAL_RETRY)
         return "failed"
 
     def _give_up(self, item: OutboxItem, now: datetime, detail: str) -> str:

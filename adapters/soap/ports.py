@@ -74,8 +74,8 @@ class OutboxKind(str, enum.Enum):
 
 
 class OutboxState(str, enum.Enum):
-    PENDING = "pending"  # never sent
-    SENT = "sent"  # sent at least once, waiting for an acknowledgement or the next attempt
+    PENDING = "pending"  # due for its first attempt, or for the next one after a failed attempt
+    SENT = "sent"  # sent and accepted by the receiver, waiting for its acknowledgement
     ACKNOWLEDGED = "acknowledged"  # the receiver acknowledged it
     DONE = "done"  # sent; no acknowledgement was requested
     FAILED = "failed"  # given up; an alert was raised
