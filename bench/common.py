@@ -19,7 +19,7 @@ def reference_data() -> Path:
     return path
 
 
-def temporary_hub(database_url: str | None = None, **ingest):
+def temporary_hub(database_url: str | None = None, disabled_plugins: list[str] | None = None, **ingest):
     """Return a container for a fresh hub in a temporary folder (SQLite unless ``database_url``)."""
     from adapters.storage import create_engine_for, migrate
     from config.container import build_container
@@ -27,6 +27,8 @@ def temporary_hub(database_url: str | None = None, **ingest):
 
     data_dir = Path(tempfile.mkdtemp(prefix="ggk-bench-"))
     flags = {("ingest", key): value for key, value in ingest.items()}
+    if disabled_plugins:
+        flags[("plugins", "disabled")] = disabled_plugins
     if database_url:
         flags[("database", "url")] = fresh_schema(database_url) if database_url.startswith("postgresql") else database_url
     settings = load_settings(data_dir, flags=flags, environ={})

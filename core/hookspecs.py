@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from core.messagetypes import MessageType, ServiceSpec
     from core.model import Message
     from core.plugins import PluginContext
+    from core.plugins import Routed
     from core.ports import PayloadSource
 
 PROJECT = "ggk"
@@ -68,10 +69,24 @@ def ggk_message_routed(message: "Message", header: "Header", payload: "PayloadSo
 
     Called after the acceptance is committed, once per message, for every plugin.
     ``message`` is the accepted message with its recipient and links, ``header`` its header
-    values by path, and ``payload.open()`` reads the stored file. The Wlz service reads the
-    BSNs of routed toewijzingen here. An implementation may name fewer arguments. An exception in one observer
-    is logged with the message id and does not stop the other observers; the message
-    stays accepted. The result is ignored.
+    values by path, and ``payload.open()`` reads the stored file. An implementation may
+    name fewer arguments. An exception in one observer is logged with the message id and
+    does not stop the other observers; the message stays accepted. The result is ignored.
+    An observer that writes to a database should implement ``ggk_messages_routed``
+    instead, to write a whole batch in one transaction.
+    """
+
+
+@hookspec
+def ggk_messages_routed(routed: "list[Routed]") -> None:
+    """Observe a batch of messages the hub has accepted, in one call.
+
+    Called once per committed batch (one group commit of ingest), before the per-message
+    ``ggk_message_routed`` calls, for every plugin. ``routed`` lists each accepted message
+    as a ``core.plugins.Routed`` with ``message``, ``header`` and ``payload``, in the order
+    they were handed in. The Wlz service records the provisions of routed toewijzingen
+    here. An exception is logged with the message ids and does not stop other observers;
+    the messages stay accepted. The result is ignored.
     """
 
 

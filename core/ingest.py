@@ -26,7 +26,7 @@ from core.header import Header
 from core.identity.audit import AuditLog, Upload
 from core.ingest_rules import Examined, Recognised, RuleBook
 from core.model import Channel, Delivery, Event, Message, State
-from core.plugins import PluginHost
+from core.plugins import PluginHost, Routed
 from core.ports import Acceptance, Clock, PayloadStore, PayloadTooLarge, Rejection, StagedPayload, Store, StoredPayload
 from core.principal import Principal
 from core.schemas import ActiveSchema, SchemaCatalog
@@ -337,6 +337,7 @@ class IngestService:
         self._audit.record_uploads(principal, uploads)
 
     def _notify_observers(self, pending: list[_Pending]) -> None:
+        routed = []
         for item in pending:
             if item.rejected is not None or item.existing is not None:
                 continue
@@ -345,7 +346,8 @@ class IngestService:
                      heen_id=item.message.heen_id, channel=item.message.channel.value)
             in_memory = item.staged is not None and item.staged.content is not None
             payload = item.staged if in_memory else StoredPayload(item.message.payload_hash, self._payloads)
-            self._plugins.message_routed(item.message, item.examined.header, payload)
+            routed.append(Routed(item.message, item.examined.header, payload))
+        self._plugins.messages_routed(routed)
 
     def _outcome(self, item: _Pending) -> Outcome:
         message = item.existing or item.message

@@ -56,6 +56,15 @@ class PluginContext:
         return self.settings.get(section, {}).get(key, default)
 
 
+@dataclass(frozen=True)
+class Routed:
+    """One accepted message as the batch observers get it."""
+
+    message: Message
+    header: Header
+    payload: PayloadSource
+
+
 class PluginHost:
     """Load service plugins from the ``ggk.plugins`` entry points and index their message types.
 
@@ -163,6 +172,20 @@ class PluginHost:
         if not hook.get_hookimpls():
             return None
         return hook(message_type=message_type, header=header, payload=payload)
+
+    def messages_routed(self, routed: list["Routed"]) -> None:
+        """Hand a committed batch to the batch observers, then each message to the per-message ones."""
+        if not routed:
+            return
+        for impl in self.pm.hook.ggk_messages_routed.get_hookimpls():
+            try:
+                impl.function(routed=routed)
+            except Exception:  # an observer must not undo accepted messages
+                log.exception("plugin_observer_failed", plugin=impl.plugin_name,
+                              message_ids=[item.message.id for item in routed])
+        if self.pm.hook.ggk_message_routed.get_hookimpls():
+            for item in routed:
+                self.message_routed(item.message, item.header, item.payload)
 
     def message_routed(self, message: Message, header: Header, payload: PayloadSource) -> None:
         arguments = {"message": message, "header": header, "payload": payload}

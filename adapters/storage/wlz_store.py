@@ -142,25 +142,23 @@ class SqlWlzStore(WlzStore):
                 stored += len(batch)
         return stored, replaced
 
-    def record_toewijzingen(self, provisions: list[Provision], message_id: str) -> None:
-        with self._writing() as connection:
-            for provision in provisions:
-                values = _provision_values(provision, message_id)
-                updated = connection.execute(
-                    update(PROVISIONS).where(_toewijzing_key(provision.gemeente, provision.wet.value,
-                                                             provision.referentie)).values(values)
-                ).rowcount
-                if not updated:
-                    connection.execute(insert(PROVISIONS).values(values))
-
-    def end_toewijzingen(self, ends: list[ProvisionEnd], message_id: str) -> int:
+    def apply_toewijzingen(
+        self, recorded: list[tuple[list[Provision], str]], ended: list[tuple[list[ProvisionEnd], str]]
+    ) -> int:
         found = 0
         with self._writing() as connection:
-            for end in ends:
-                found += connection.execute(
-                    update(PROVISIONS).where(_toewijzing_key(end.gemeente, end.wet.value, end.referentie))
-                    .values(einddatum=end.einddatum, message_id=message_id)
-                ).rowcount
+            for provisions, message_id in recorded:
+                for provision in provisions:
+                    values = _provision_values(provision, message_id)
+                    key = _toewijzing_key(provision.gemeente, provision.wet.value, provision.referentie)
+                    if not connection.execute(update(PROVISIONS).where(key).values(values)).rowcount:
+                        connection.execute(insert(PROVISIONS).values(values))
+            for ends, message_id in ended:
+                for end in ends:
+                    key = _toewijzing_key(end.gemeente, end.wet.value, end.referentie)
+                    found += connection.execute(
+                        update(PROVISIONS).where(key).values(einddatum=end.einddatum, message_id=message_id)
+                    ).rowcount
         return found
 
     def provisions(self, gemeente: str, bsn: str | None = None) -> list[Provision]:

@@ -79,5 +79,5 @@ class WlzObserver:
         self.services = services
 
     @hookimpl
-    def ggk_message_routed(self, message, payload):
-        self.services.provisions.message_routed(message, payload)
+    def ggk_messages_routed(self, routed):
+        self.services.provisions.messages_routed([(item.message, item.payload) for item in routed])

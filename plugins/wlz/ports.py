@@ -91,12 +91,16 @@ class WlzStore(abc.ABC):
         """Replace the gemeente's uploaded list in one transaction; return (rows stored, rows replaced)."""
 
     @abc.abstractmethod
-    def record_toewijzingen(self, provisions: list[Provision], message_id: str) -> None:
-        """Insert or update provisions of source TOEWIJZING, keyed by gemeente, wet and ToewijzingNummer."""
+    def apply_toewijzingen(
+        self, recorded: list[tuple[list[Provision], str]], ended: list[tuple[list[ProvisionEnd], str]]
+    ) -> int:
+        """Apply a batch of routed messages in one transaction; return how many ends were found.
 
-    @abc.abstractmethod
-    def end_toewijzingen(self, ends: list[ProvisionEnd], message_id: str) -> int:
-        """Set the end date of known toewijzingen; return how many were found."""
+        ``recorded`` pairs the provisions of a toewijzing with its message id: each is
+        inserted or updated, keyed by gemeente, wet and ToewijzingNummer. ``ended`` pairs the
+        ends a stop message names with its message id: each sets the end date of a known
+        toewijzing.
+        """
 
     @abc.abstractmethod
     def provisions(self, gemeente: str, bsn: str | None = None) -> list[Provision]: ...

@@ -17,7 +17,7 @@ from core import authz
 from core.errors import NotAuthorised
 from plugins.wlz import toewijzingen
 from plugins.wlz.errors import RowCollector
-from plugins.wlz.model import SERVICE, Provision, ProvisionListReport
+from plugins.wlz.model import SERVICE, Provision, ProvisionEnd, ProvisionListReport
 from plugins.wlz.ports import WlzStore
 from plugins.wlz.provision_files import checked, read_provision_file, xml_provision_rows
 
@@ -47,14 +47,24 @@ class ProvisionService:
         self._require_gemeente(principal, gemeente)
         return self._store.provisions(gemeente)
 
-    def message_routed(self, message: Message, payload: PayloadSource) -> None:
-        """Record the provisions an accepted list, toewijzing or stop names; other message types are ignored."""
-        if message.message_type == LIST_MESSAGE_TYPE:
-            self._apply_list_message(message, payload)
-        elif message.message_type in toewijzingen.TOEWIJZING_TYPES:
-            self._record_toewijzing(message, payload)
-        elif message.message_type in toewijzingen.STOP_TYPES:
-            self._record_stop(message, payload)
+    def messages_routed(self, routed: list[tuple[Message, PayloadSource]]) -> None:
+        """Record the provisions a committed batch of messages tells of, in one transaction.
+
+        An accepted provisions list replaces the gemeente's list; toewijzingen (301) add or
+        change provisions and stop messages (307) end them. Other message types are ignored.
+        """
+        recorded, ended = [], []
+        for message, payload in routed:
+            if message.message_type == LIST_MESSAGE_TYPE:
+                self._apply_list_message(message, payload)
+            elif message.message_type in toewijzingen.TOEWIJZING_TYPES:
+                recorded += self._toewijzing(message, payload)
+            elif message.message_type in toewijzingen.STOP_TYPES:
+                ended.append(self._stop(message, payload))
+        if recorded or ended:
+            found = self._store.apply_toewijzingen(recorded, ended)
+            log.info("wlz_toewijzingen_recorded", messages=len(recorded), stops=len(ended), ends_found=found,
+                     message_ids=[message_id for _, message_id in recorded + ended])
 
     def _apply_list_message(self, message: Message, payload: PayloadSource) -> None:
         # The ingest already checked the XSD, the sender and every row (ggk_check_message).
@@ -65,24 +75,20 @@ class ProvisionService:
         log.info("wlz_provision_list_received", gemeente=gemeente, rows=stored, replaced=replaced,
                  message_id=message.id)
 
-    def _record_toewijzing(self, message: Message, payload: PayloadSource) -> None:
+    def _toewijzing(self, message: Message, payload: PayloadSource) -> list[tuple[list[Provision], str]]:
         with payload.open() as stream:
             client = toewijzingen.read_products(stream)
-        provisions = toewijzingen.toegewezen(message.sender, toewijzingen.TOEWIJZING_TYPES[message.message_type],
-                                             client)
         if client.bsn is None:
             log.warning("wlz_toewijzing_skipped", message_id=message.id, reason="no valid client BSN")
-            return
-        self._store.record_toewijzingen(provisions, message.id)
-        log.info("wlz_toewijzing_recorded", message_id=message.id, gemeente=message.sender, products=len(provisions))
+            return []
+        kind = toewijzingen.TOEWIJZING_TYPES[message.message_type]
+        return [(toewijzingen.toegewezen(message.sender, kind, client), message.id)]
 
-    def _record_stop(self, message: Message, payload: PayloadSource) -> None:
+    def _stop(self, message: Message, payload: PayloadSource) -> tuple[list[ProvisionEnd], str]:
         with payload.open() as stream:
             client = toewijzingen.read_products(stream)
-        ends = toewijzingen.stopped(message.recipient, toewijzingen.STOP_TYPES[message.message_type], client)
-        found = self._store.end_toewijzingen(ends, message.id)
-        log.info("wlz_stop_recorded", message_id=message.id, gemeente=message.recipient, products=len(ends),
-                 known=found)
+        kind = toewijzingen.STOP_TYPES[message.message_type]
+        return toewijzingen.stopped(message.recipient, kind, client), message.id
 
     def _require_gemeente(self, principal: Principal, gemeente: str) -> None:
         organisation = self._hub.get_organisation(gemeente)

@@ -287,6 +287,41 @@ def test_ggk_message_routed_once_per_message_in_batch(hub_with, toewijzing):
     assert [message.id for message, _, _ in recorder.seen] == [o.message_id for o in outcomes]
 
 
+class BatchRecorder:
+    def __init__(self, fail: bool = False):
+        self.batches: list[list] = []
+        self.fail = fail
+
+    @hookimpl
+    def ggk_messages_routed(self, routed):
+        self.batches.append([(item.message.id, item.payload.open().read()) for item in routed])
+        if self.fail:
+            raise RuntimeError("observer broke")
+
+
+def test_ggk_messages_routed_gets_one_call_per_batch(hub_with, toewijzing):
+    recorder = BatchRecorder()
+    hub = hub_with(recorder)
+    second = messages.with_header(toewijzing, {"BerichtIdentificatie/Identificatie": "123456789013"})
+
+    outcomes = hub.send_many(GEMEENTE, [("een.xml", toewijzing), ("twee.xml", second), ("drie.xml", b"geen xml")])
+
+    assert len(recorder.batches) == 1
+    assert [message_id for message_id, _ in recorder.batches[0]] == [o.message_id for o in outcomes[:2]]
+    assert recorder.batches[0][0][1] == toewijzing
+
+
+def test_ggk_messages_routed_failure_keeps_acceptance(hub_with, toewijzing):
+    failing, per_message = BatchRecorder(fail=True), RoutedRecorder()
+    hub = hub_with(failing, per_message)
+
+    outcome = hub.send(GEMEENTE, toewijzing)
+
+    assert outcome.accepted
+    assert len(failing.batches) == 1
+    assert len(per_message.seen) == 1
+
+
 def test_ggk_cli_commands_adds_command():
     host = PluginHost(extra=[("tst", GreetingCommands())]).load()
 
