@@ -4,15 +4,19 @@ ebMS2 on loopback, through the hub's endpoint and outbound worker."""
 from __future__ import annotations
 
 import time
+import uuid
+from datetime import datetime, timezone
 
 import pytest
 
-from adapters.soap.stuf.model import DI01, DU01
+from adapters.soap.stuf.builder import Fout, build_fo01
+from adapters.soap.stuf.model import DI01, DU01, Systeem
 from adapters.soap.stuf.reader import StufReader
 from core.cpa.generator import Profile
 from core.model import State
+from core.ports import MessageQuery
 from tests.digikoppeling import files
-from tests.digikoppeling.peer import PeerMsh, acknowledged_id, error_codes
+from tests.digikoppeling.peer import PeerMsh, acknowledged_id, error_codes, stuf_envelope
 from tests.digikoppeling.support import (
     AANBIEDER, GEMEENTE, add_parties, agree, import_istandaarden, make_pki, parse_cpa, start_hub,
 )
@@ -20,9 +24,9 @@ from tests.soap.stuf_reference import stuf_schemas
 
 
 @pytest.fixture
-def hub(tmp_path, sqlite_url, monkeypatch):
+def hub(tmp_path, database_url, monkeypatch):
     pki = make_pki(tmp_path / "pki")
-    hub = start_hub(tmp_path / "hub", sqlite_url, pki, monkeypatch)
+    hub = start_hub(tmp_path / "hub", database_url, pki, monkeypatch)
     import_istandaarden(hub)
     add_parties(hub)
     hub.start_worker()
@@ -102,3 +106,66 @@ def wait_for_state(hub, message_id, state, timeout=20.0):
             return True
         time.sleep(0.1)
     return False
+
+
+@pytest.mark.parametrize("sync", [False, True], ids=["async", "sync"])
+def test_resent_di01_is_acknowledged_again_and_delivered_once(hub, peers, sync):
+    gemeente = peers(GEMEENTE, "sync" if sync else "async", Profile.OSB_RM, sync)
+    aanbieder = peers(AANBIEDER, "async", Profile.OSB_RM, False)
+    envelope = stuf_envelope(DI01, GEMEENTE, AANBIEDER, "WMO301", files.wmo301(), str(uuid.uuid4()))
+    message_id, packaged = gemeente.client.packaged("ggk_Di01", envelope)
+
+    first = gemeente.client.post(packaged)
+    if not sync:
+        gemeente.wait_for_action("Acknowledgment")
+    again = gemeente.client.post(packaged)
+
+    if sync:
+        assert acknowledged_id(first) == acknowledged_id(again) == message_id
+    else:
+        acks = gemeente.wait_for_action("Acknowledgment", 2)
+        assert [ack.message_id for ack in acks] == [acks[0].message_id] * 2
+        assert acks[0].message.envelope.acknowledgment.ref_to_message_id == message_id
+    assert len(aanbieder.wait_for_action("ggk_Di01")) == 1
+    assert len(aanbieder.wait_for_action("ggk_Di01", 2, timeout=3)) == 1
+    sent_by_gemeente = hub.store.list_messages(MessageQuery(organisation=GEMEENTE, role="sender"))
+    assert len(sent_by_gemeente) == 1
+
+
+def test_fo01_from_aanbieder_raises_alert(hub, peers):
+    gemeente = peers(GEMEENTE, "async", Profile.OSB_RM, False)
+    aanbieder = peers(AANBIEDER, "async", Profile.OSB_RM, False)
+    sent = gemeente.client.send_stuf(DI01, "WMO301", files.wmo301(), AANBIEDER)
+    delivered = aanbieder.wait_for_action("ggk_Di01")[0]
+    referentienummer = StufReader(stuf_schemas()).read(delivered.payload()).stuurgegevens.referentienummer
+    fo01 = build_fo01(Systeem(AANBIEDER, "Testapplicatie"), Systeem("IB", "GGKWebservice"), str(uuid.uuid4()),
+                      datetime.now(timezone.utc), referentienummer, Fout("StUF055", "payload niet conform XSD"))
+
+    answer = aanbieder.client.send("Fo01", fo01)
+
+    assert answer.result.status == 204
+    assert aanbieder.wait_for_action("Acknowledgment", 2)
+    alerts = wait_for_alerts(hub, AANBIEDER)
+    assert alerts[0].kind == "fo01_received"
+    assert alerts[0].message_id == hub.parts.ebms.find_reference(GEMEENTE, sent.referentienummer).message_id
+    assert "StUF055" in alerts[0].detail
+
+
+def test_asynchronous_ping_is_answered_through_outbox(hub, peers):
+    gemeente = peers(GEMEENTE, "async", Profile.OSB_RM, False)
+
+    result = gemeente.client.ping()
+
+    assert result.status == 204
+    pong = gemeente.wait_for_action("Pong")
+    assert len(pong) == 1
+
+
+def wait_for_alerts(hub, organisation, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = hub.parts.ebms.alerts(organisation)
+        if found:
+            return found
+        time.sleep(0.1)
+    return []
