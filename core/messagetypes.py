@@ -195,3 +195,43 @@ def retour(
         bericht_codes=bericht_codes, direction=Direction.RETOUR, sender_kind=sender_kind, layout=layout,
         answers=answers, fixed_sender=fixed_sender, description=description,
     )
+
+
+# The message types iWmo and iJw share, by number: (direction, sender kind, the heen it
+# answers, layout, description). Release 2.3's 303/304 are the declaratie pair; 3.x
+# replaced them with 323/325.
+ISTANDAARD_TYPES: dict[str, tuple[Direction, OrgKind, str | None, HeaderLayout | None, str]] = {
+    "301": (Direction.HEEN, OrgKind.GEMEENTE, None, None, "Toewijzing"),
+    "302": (Direction.RETOUR, OrgKind.AANBIEDER, "301", None, ""),
+    "303": (Direction.HEEN, OrgKind.AANBIEDER, None, DECLARATIE_23_LAYOUT, "Declaratie of factuur (release 2.3)"),
+    "304": (Direction.RETOUR, OrgKind.GEMEENTE, "303", DECLARATIE_RETOUR_23_LAYOUT, ""),
+    "305": (Direction.HEEN, OrgKind.AANBIEDER, None, None, "Start zorg"),
+    "306": (Direction.RETOUR, OrgKind.GEMEENTE, "305", None, ""),
+    "307": (Direction.HEEN, OrgKind.AANBIEDER, None, None, "Stop zorg"),
+    "308": (Direction.RETOUR, OrgKind.GEMEENTE, "307", None, ""),
+    "315": (Direction.HEEN, OrgKind.AANBIEDER, None, None, "Verzoek om toewijzing"),
+    "316": (Direction.RETOUR, OrgKind.GEMEENTE, "315", None, ""),
+    "317": (Direction.HEEN, OrgKind.AANBIEDER, None, None, "Verzoek om wijziging"),
+    "318": (Direction.RETOUR, OrgKind.GEMEENTE, "317", None, ""),
+    "319": (Direction.HEEN, OrgKind.GEMEENTE, None, None, "Antwoordbericht"),
+    "320": (Direction.RETOUR, OrgKind.AANBIEDER, "319", None, ""),
+    "323": (Direction.HEEN, OrgKind.AANBIEDER, None, None, "Declaratie"),
+    "325": (Direction.RETOUR, OrgKind.GEMEENTE, "323", DECLARATIE_ANTWOORD_LAYOUT, "Declaratie-antwoord"),
+}
+
+
+def istandaard_message_types(
+    prefix: str, service: str, standards: tuple[str, ...], bericht_codes: dict[str, tuple[str, ...]]
+) -> tuple[MessageType, ...]:
+    """Declare the shared iWmo/iJw message types of one standard, given its BerichtCodes by number."""
+    declared = []
+    for number, codes in bericht_codes.items():
+        direction, sender_kind, answers, layout, description = ISTANDAARD_TYPES[number]
+        code = f"{prefix}{number}"
+        if direction == Direction.HEEN:
+            declared.append(heen(code, service, standards, codes, sender_kind, layout=layout or HEEN_LAYOUT,
+                                 description=description))
+        else:
+            declared.append(retour(code, service, standards, codes, sender_kind, f"{prefix}{answers}",
+                                   layout=layout or RETOUR_LAYOUT, description=description))
+    return tuple(declared)
