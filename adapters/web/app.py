@@ -36,7 +36,7 @@ class CsrfTokenMiddleware:
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         req.context.csrf_token = ""
-        if not req.path.startswith("/static/") and req.path != "/health":
+        if not req.path.startswith(("/static/", "/digikoppeling/")) and req.path != "/health":
             req.context.csrf_token = self._guard.token_for(req, resp)
 
 
@@ -91,6 +91,7 @@ def create_app(container, settings: Settings, *, sessions: SessionGateway | None
     multipart.parse_options.max_body_part_count = config.max_upload_files + 1  # the files and the CSRF field
     ErrorPages(portal.renderer).register(app)
     add_routes(app, portal)
+    add_wlz_and_digikoppeling(app, portal, container)
     log.info("web_app_created", secure_cookies=config.secure_cookies, language=config.default_language)
     return app
 
@@ -100,3 +101,14 @@ def add_routes(app: falcon.App, portal: Portal) -> None:
 
     app.add_static_route("/static", STATIC)
     routes.add(app, portal)
+
+
+def add_wlz_and_digikoppeling(app: falcon.App, portal: Portal, container) -> None:
+    """Add the Wlz pages, and mount the Digikoppeling endpoints (WUS registertoets and ebMS) on the same app."""
+    from adapters.soap.wiring import add_digikoppeling_routes
+    from adapters.soap.wus import add_wus_routes
+    from adapters.web import routes
+
+    routes.add_wlz(app, portal, container)
+    add_wus_routes(app, container)
+    add_digikoppeling_routes(app, container)

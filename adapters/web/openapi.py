@@ -200,6 +200,23 @@ SCHEMAS = {
             "csrf_token": {"type": "string"},
         },
     },
+    "RegistertoetsAnswer": {
+        "type": "object",
+        "required": ["peildatum", "results"],
+        "properties": {
+            "peildatum": {"type": "string", "format": "date"},
+            "results": {"type": "array", "description": "One per BSN asked, in the order asked, duplicates included.",
+                        "items": {"type": "object", "required": ["bsn", "indicatie", "perioden"], "properties": {
+                            "bsn": {"type": "string", "pattern": "^[0-9]{9}$"},
+                            "indicatie": {"type": "boolean"},
+                            "perioden": {"type": "array", "items": {
+                                "type": "object", "required": ["soort", "ingangsdatum", "einddatum"],
+                                "properties": {
+                                    "soort": {"type": "string", "enum": ["VV", "VG", "LG", "ZG", "GGZ", "LVG"]},
+                                    "ingangsdatum": {"type": "string", "format": "date"},
+                                    "einddatum": {"type": ["string", "null"], "format": "date"}}}}}}},
+        },
+    },
     "Health": {
         "type": "object",
         "required": ["status", "database"],
@@ -274,6 +291,22 @@ PATHS = {
             "properties": {"ids": {"type": "array", "minItems": 1, "maxItems": 200, "items": {"type": "string"}}}}}}},
         "responses": {"200": {"description": "The ZIP.", "content": {"application/zip": {}}},
                       "400": _problem("No or too many ids."), "404": _problem("None of the messages is visible."),
+                      "401": UNSIGNED, "403": FORBIDDEN},
+    }},
+    "/api/wlz/registertoets": {"post": {
+        "summary": "Ask whether residents have a Wlz indication on a peildatum (the Wlz registertoets).",
+        "description": "Needs the grant (wlz, registertoets) of an organisation enrolled for wlz. Every question "
+                       "is audited without the BSNs. Errors: WLZ001 a BSN fails the elfproef (positions, never "
+                       "the BSN), WLZ002 the peildatum is not a date, WLZ003 no BSN or more than the batch limit.",
+        "parameters": [{"name": "X-CSRF-Token", "in": "header", "required": True, "schema": {"type": "string"}}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["bsns"],
+            "properties": {"bsns": {"type": "array", "minItems": 1, "items": {"type": "string"},
+                                    "description": "Nine-digit BSNs, at most the hub's wlz.batch_limit (10000)."},
+                           "peildatum": {"type": "string", "format": "date",
+                                         "description": "Default: today in the Netherlands."}}}}}},
+        "responses": {"200": _json(_ref("RegistertoetsAnswer"), "The answer per BSN."),
+                      "400": _problem("An invalid BSN, peildatum or batch size (WLZ001, WLZ002, WLZ003)."),
                       "401": UNSIGNED, "403": FORBIDDEN},
     }},
 }

@@ -11,6 +11,7 @@ from adapters.web import identity_text
 from adapters.web.timeline import event_text
 from adapters.web.sessions import WebSession
 from core.model import State
+from core.principal import Action, Grant
 
 STATE_LABELS = {
     State.RECEIVED: N_("Received"),
@@ -53,6 +54,10 @@ MAIN_MENU = (
     MenuItem("/sent", N_("Sent")),
     MenuItem("/trace", N_("Track & trace"), ("/messages/",)),
 )
+WLZ_MENU = (
+    (Grant("wlz", Action.REGISTERTOETS), MenuItem("/wlz/registertoets", N_("Wlz registertoets"))),
+    (Grant("wlz", Action.RECEIVE), MenuItem("/wlz/signalen", N_("Wlz signals"))),
+)
 USER_ADMINISTRATION = MenuItem("/users", N_("Users"))
 OPERATOR_MENU = (MenuItem("/applications", N_("Applications")), MenuItem("/audit", N_("Audit log")))
 
@@ -62,6 +67,9 @@ def navigation(session: WebSession | None) -> list[MenuItem]:
     if session is None:
         return []
     items = list(MAIN_MENU)
+    principal = session.principal
+    if principal.organisation is not None:
+        items.extend(item for grant, item in WLZ_MENU if principal.grants is None or grant in principal.grants)
     if "users" in session.permissions:
         items.append(USER_ADMINISTRATION)
     if session.principal.is_operator:

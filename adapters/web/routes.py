@@ -62,3 +62,17 @@ def add_identity(app: falcon.App, portal: Portal) -> None:
     app.add_route("/api/signups/{signup_id}", signup)
     app.add_route("/api/signups/{signup_id}/{decision}", signup, suffix="decision")
     app.add_route("/api/audit", identity_api.AuditApi(portal))
+
+
+def add_wlz(app: falcon.App, portal: Portal, container) -> None:
+    """Add the Wlz registertoets and signal pages and the API call, when the wlz plugin is loaded."""
+    from adapters.web.resources import wlz
+    from plugins.wlz.services import WlzServices
+
+    if "wlz" not in container.plugins().services():
+        return
+    toets = wlz.Registertoets(portal, WlzServices.from_context(container.plugin_context()))
+    app.add_route("/wlz/registertoets", wlz.RegistertoetsPage(toets))
+    app.add_route("/wlz/registertoets/csv", wlz.RegistertoetsCsv(toets))
+    app.add_route("/wlz/signalen", wlz.SignalsPage(portal))
+    app.add_route("/api/wlz/registertoets", wlz.RegistertoetsApi(toets))
