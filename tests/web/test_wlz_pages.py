@@ -131,7 +131,7 @@ def test_batch_file_shows_table_and_downloads_csv(wlz_hub):
     assert [record.bsn_count for record in audit][:2] == [4, 4]
 
 
-def test_invalid_input_gives_dutch_errors(wlz_hub):
+def test_invalid_input_gives_dutch_errors(wlz_hub, capsys):
     client = toets_user(wlz_hub)
 
     wrong_bsn = ask_one(client, invalid_bsn(PEOPLE[0]))
@@ -140,13 +140,31 @@ def test_invalid_input_gives_dutch_errors(wlz_hub):
     wrong_line = ask_file(client, f"{PEOPLE[0]}\n{invalid_bsn(PEOPLE[1])}\n".encode())
 
     assert wrong_bsn.status_code == 400
-    assert "Dit BSN is niet geldig" in wrong_bsn.text and "elfproef" in wrong_bsn.text
+    assert "Dit BSN is niet geldig: het moet uit negen cijfers bestaan die voldoen aan de elfproef." in wrong_bsn.text
     assert 'aria-invalid="true"' in wrong_bsn.text
-    assert wrong_day.status_code == 400 and "De peildatum 2026-02-30 bestaat niet" in wrong_day.text
-    assert too_many.status_code == 400 and f"ten hoogste {BATCH_LIMIT}" in too_many.text
-    assert wrong_line.status_code == 400 and "regel(s) 2" in wrong_line.text
+    assert wrong_day.status_code == 400
+    assert "De peildatum 2026-02-30 bestaat niet" in wrong_day.text
+    assert too_many.status_code == 400
+    assert f"ten hoogste {BATCH_LIMIT} tegelijk" in too_many.text
+    assert wrong_line.status_code == 400
+    assert "op regel(s) 2." in wrong_line.text
     assert invalid_bsn(PEOPLE[1]) not in wrong_line.text  # the file's BSNs are not echoed back
     assert wlz_hub.wlz.services.registertoets.audit(OPERATOR, GEMEENTE) == []
+    logged = capsys.readouterr()
+    assert PEOPLE[0] not in logged.out + logged.err
+
+
+def test_no_bsn_is_logged(wlz_hub, capsys):
+    client = toets_user(wlz_hub)
+    capsys.readouterr()
+
+    ask_one(client, PEOPLE[0])
+    ask_file(client, "\n".join(PEOPLE).encode())
+    client.post("/api/wlz/registertoets", json={"bsns": PEOPLE}, headers={"X-CSRF-Token": client.csrf_token()})
+
+    logged = capsys.readouterr()
+    assert "wlz_registertoets" in logged.out
+    assert [bsn for bsn in PEOPLE if bsn in logged.out + logged.err] == []
 
 
 def test_without_the_grant_the_pages_refuse(wlz_hub):
@@ -159,9 +177,10 @@ def test_without_the_grant_the_pages_refuse(wlz_hub):
     post = client.post("/wlz/registertoets", body=body, headers=headers)
     api = client.post("/api/wlz/registertoets", json={"bsns": [PEOPLE[0]]}, headers={"X-CSRF-Token": token})
 
-    assert page.status_code == 403 and "Geen toegang" in page.text
+    assert page.status_code == 403
+    assert "Geen toegang" in page.text
     assert post.status_code == 403
-    assert api.status_code == 403 and api.json["code"] == "GGK403"
+    assert (api.status_code, api.json["code"]) == (403, "GGK403")
 
 
 def test_api_answers_match_the_document(wlz_hub):
@@ -240,3 +259,40 @@ def test_ebms_endpoint_is_mounted_without_csrf(wlz_hub):
                                    headers={"Content-Type": "text/xml; charset=utf-8"})
 
     assert answer.status_code not in (403, 404, 405)
+
+
+def test_pages_pass_axe_in_chromium(wlz_hub):
+    """The registertoets form, its result, its errors and the signals list in real Chromium, checked with axe-core."""
+    from adapters.web.config import ListenerConfig
+    from adapters.web.server import HubServer
+    from adapters.web.sessions import PLAIN_COOKIE
+    from tests.web.browser_support import CHROMIUM, CHROMIUM_FLAGS, browser_missing, check_accessibility
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the Python playwright package is not installed")
+    if browser_missing():
+        pytest.skip(browser_missing())
+    token = wlz_hub.sessions.sign_in(staff(Action.REGISTERTOETS, Action.RECEIVE))
+    server = HubServer(wlz_hub.app, [ListenerConfig("portal", "127.0.0.1", 0)], threads=2)
+    server.start()
+    base = f"http://127.0.0.1:{server.port('portal')}"
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            context = browser.new_context(bypass_csp=True, locale="nl-NL")  # axe is injected inline
+            context.add_cookies([{"name": PLAIN_COOKIE, "value": token, "url": base}])
+            page = context.new_page()
+            page.goto(f"{base}/wlz/registertoets")
+            check_accessibility(page, "wlz-01-registertoets")
+            page.get_by_label("BSN", exact=True).fill(PEOPLE[0])
+            page.get_by_role("button", name="Toetsen").click()
+            page.get_by_role("heading", name=re.compile("Resultaat op")).wait_for()
+            check_accessibility(page, "wlz-02-result")
+            page.get_by_label("BSN", exact=True).fill(invalid_bsn(PEOPLE[0]))
+            page.get_by_role("button", name="Toetsen").click()
+            page.get_by_role("heading", name="Verbeter het volgende").wait_for()
+            check_accessibility(page, "wlz-03-invalid-bsn")
+            page.goto(f"{base}/wlz/signalen")
+            check_accessibility(page, "wlz-04-signalen")
+            browser.close()
+    finally:
+        server.stop()

@@ -167,7 +167,7 @@ class Registertoets:
 
 
 class RegistertoetsPage:
-    """``GET /wlz/registertoets``: the forms; ``POST``: one BSN (form) or a batch file (multipart)."""
+    """``GET /wlz/registertoets``: the form; ``POST``: one BSN (form) or a batch file (multipart)."""
 
     def __init__(self, toets: Registertoets):
         self._toets = toets
@@ -256,7 +256,7 @@ class RegistertoetsPage:
 
 
 class RegistertoetsCsv:
-    """``POST /wlz/registertoets/csv``: the batch answer as a CSV file, asked again for the listed BSNs."""
+    """``POST /wlz/registertoets/csv``: run the registertoets again for the listed BSNs and return a CSV file."""
 
     def __init__(self, toets: Registertoets):
         self._toets = toets
