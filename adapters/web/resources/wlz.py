@@ -1,6 +1,6 @@
 """The Wlz pages: the registertoets (one BSN or a batch file), the Wlz signals, and the API call.
 
-Only a user whose principal holds the grant (wlz, registertoets) sees the registertoets in
+Only a user whose principal has the grant (wlz, registertoets) sees the registertoets in
 the menu; core checks the grant and the organisation's enrolment on every question and
 audits it. BSNs are never logged: errors name line numbers or positions, never a BSN.
 """
@@ -41,7 +41,7 @@ FILE_FIELD = "bestand"
 
 
 def holds(principal: Principal, grant: Grant) -> bool:
-    """Return whether a user principal holds ``grant``; organisation software (grants None) holds all."""
+    """Return whether a user principal has ``grant``; organisation software (grants None) has every grant."""
     return principal.organisation is not None and (principal.grants is None or grant in principal.grants)
 
 
@@ -52,7 +52,7 @@ def require_registertoets(principal: Principal) -> None:
 
 @dataclass
 class Question:
-    """What the form asked: the BSNs (never logged), the peildatum and per field what is wrong."""
+    """A registertoets request from the form: the BSNs (never logged), the peildatum and the error per field."""
 
     bsns: list[str] = field(default_factory=list)
     peildatum: str = ""
@@ -104,7 +104,7 @@ def answer_rows(answer: ToetsAnswer) -> list[dict]:
 
 
 def answer_csv(answer: ToetsAnswer) -> bytes:
-    """Return the answer as a CSV (``;``-separated, UTF-8 with BOM): one line per period, or one without."""
+    """Return the result as a CSV (``;``-separated, UTF-8 with BOM): one line per period, or one without."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(["bsn", "peildatum", "indicatie", "soort", "ingangsdatum", "einddatum"])
@@ -139,7 +139,7 @@ class Registertoets:
         return self.services.registertoets.batch_limit
 
     def ask(self, principal: Principal, question: Question) -> ToetsAnswer | None:
-        """Return the answer, or None with the problem added to ``question.errors``."""
+        """Return the result, or None with the error added to ``question.errors``."""
         field_name = FILE_FIELD if question.batch else "bsn"
         try:
             return self.services.registertoets.toets(principal, question.bsns, question.peildatum or None)
