@@ -19,7 +19,7 @@ from adapters.i18n.catalog import N_
 from adapters.web.errors import PortalError
 from adapters.web.portal import Portal, signed_in, viewed_organisation
 from adapters.web.security import CSRF_FIELD, CsrfError
-from core.errors import NotAuthorised
+from core.errors import InvalidRequest, NotAuthorised
 from core.model import Message
 from core.ports import MessageQuery
 from core.principal import Action, Grant, Principal
@@ -125,6 +125,30 @@ def answer_json(answer: ToetsAnswer) -> dict:
                                        "einddatum": p.einddatum.isoformat() if p.einddatum else None}
                                       for p in result.perioden]}
                         for result in answer.results]}
+
+
+def api_error(error: InvalidRequest, limit: int) -> PortalError:
+    """Return the PortalError (HTTP 400, the Wlz code) that explains a refused registertoets in the caller's language."""
+    if isinstance(error, InvalidBsn):
+        positions = ", ".join(str(position) for position in error.params.get("positions", []))
+        message = (N_("%(count)s BSN(s) do not pass the elfproef, at position(s) %(positions)s."),
+                   {"count": error.params.get("count", 1), "positions": positions})
+        return PortalError(400, error.code, message[0], message[1], fields={"bsns": message})
+    if isinstance(error, InvalidPeildatum):
+        message = N_("Enter the peildatum as a date, for example 2026-12-01.")
+        return PortalError(400, error.code, message, fields={"peildatum": message})
+    if isinstance(error, BatchSizeInvalid):
+        message = (N_("Give from 1 to %(limit)s BSNs."), {"limit": limit})
+        return PortalError(400, error.code, message[0], message[1], fields={"bsns": message})
+    return PortalError(400, error.code)
+
+
+def ask_or_explain(toets: "Registertoets", principal: Principal, bsns: list[str], peildatum: str | None) -> ToetsAnswer:
+    """Return the result of the registertoets; raise a PortalError with a clear text when core rejects the request."""
+    try:
+        return toets.services.registertoets.toets(principal, bsns, peildatum)
+    except (InvalidBsn, InvalidPeildatum, BatchSizeInvalid) as error:
+        raise api_error(error, toets.batch_limit) from None
 
 
 class Registertoets:
@@ -267,8 +291,7 @@ class RegistertoetsCsv:
         form = req.get_media(default_when_empty={})
         form = form if isinstance(form, dict) else {}
         bsns = [line.strip() for line in str(form.get("bsns", "")).splitlines() if line.strip()]
-        answer = self._toets.services.registertoets.toets(session.principal, bsns,
-                                                          str(form.get("peildatum", "")).strip() or None)
+        answer = ask_or_explain(self._toets, session.principal, bsns, str(form.get("peildatum", "")).strip() or None)
         resp.content_type = "text/csv; charset=utf-8"
         resp.downloadable_as = f"wlz-registertoets-{answer.peildatum.isoformat()}.csv"
         resp.data = answer_csv(answer)
@@ -291,7 +314,7 @@ class RegistertoetsApi:
         if peildatum is not None and not isinstance(peildatum, str):
             message = N_("Enter the peildatum as a date, for example 2026-12-01.")
             raise PortalError(400, "WLZ002", message, fields={"peildatum": message})
-        answer = self._toets.services.registertoets.toets(session.principal, bsns, peildatum or None)
+        answer = ask_or_explain(self._toets, session.principal, bsns, peildatum or None)
         resp.media = answer_json(answer)
 
 
