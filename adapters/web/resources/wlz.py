@@ -1,8 +1,7 @@
 """The Wlz pages: the registertoets (one BSN or a batch file), the Wlz signals, and the API call.
 
-Only a user whose principal has the grant (wlz, registertoets) sees the registertoets in
-the menu; core checks the grant and the organisation's enrolment on every question and
-audits it. BSNs are never logged: errors name line numbers or positions, never a BSN.
+The menu shows the registertoets only to users with the grant (wlz, registertoets). Core
+checks that grant and the organisation's enrolment on every request, and audits it. BSNs are never logged: errors name line numbers or positions, never a BSN.
 """
 
 from __future__ import annotations
