@@ -81,6 +81,8 @@ def mark_downloaded(session: Session, message_id: str, event: Event) -> None:
 
 def list_messages(session: Session, query: MessageQuery) -> list[Message]:
     """Return one page of a mailbox, newest first, continuing after ``query.before``."""
+    if _never_matches(query):
+        return []
     statement = _mailbox(select(MessageRow), query, _dialect(session))
     if query.before is not None:
         received_at, message_id = query.before
@@ -97,8 +99,8 @@ def count_messages(session: Session, query: MessageQuery, periods: tuple[datetim
     rather than repeating the CASE expression, whose bound parameters PostgreSQL would
     not recognise as the same expression.
     """
-    if len(periods) == 1:
-        return []  # one boundary encloses no period
+    if len(periods) == 1 or _never_matches(query):
+        return []  # one boundary encloses no period, and an inbox holds no rejected file
     period = _period_index(periods) if periods else literal(None)
     rows = _mailbox(select(MessageRow.service, MessageRow.status, period.label("period")), query, _dialect(session))
     if periods:
@@ -112,6 +114,15 @@ def count_messages(session: Session, query: MessageQuery, periods: tuple[datetim
         MessageCount(row.service, State(row.status), row.count, row.period)
         for row in session.execute(statement)
     ]
+
+
+def _never_matches(query: MessageQuery) -> bool:
+    """Return whether the query asks an inbox for rejected files, which inboxes never hold.
+
+    Answering without the database matters: PostgreSQL would read the organisation's
+    whole inbox from the index to find that no row is both rejected and not rejected.
+    """
+    return query.role == "recipient" and query.status == State.REJECTED
 
 
 def _dialect(session: Session) -> str:
