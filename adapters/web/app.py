@@ -88,7 +88,8 @@ def create_app(container, settings: Settings, *, sessions: SessionGateway | None
     ])
     app.req_options.strip_url_path_trailing_slash = True
     multipart = app.req_options.media_handlers[falcon.MEDIA_MULTIPART]
-    multipart.parse_options.max_body_part_count = config.max_upload_files + 1  # the files and the CSRF field
+    # the files and the CSRF field, and at least the 4 fields of the Wlz registertoets form
+    multipart.parse_options.max_body_part_count = max(config.max_upload_files + 1, 4)
     ErrorPages(portal.renderer).register(app)
     add_routes(app, portal)
     add_wlz_and_digikoppeling(app, portal, container)
