@@ -327,7 +327,7 @@ def openapi_document() -> dict:
         "openapi": "3.1.0",
         "info": {"title": "ggk portal API", "version": _version(),
                  "description": "The web portal's actions as JSON: mailbox, sending files, downloads, track & "
-                                "trace, accounts, invitations, sign-up and the audit log."},
+                                "trace, accounts, invitations, sign-up, the audit log and the Wlz registertoets."},
         "servers": [{"url": "/"}],
         "security": [{"session": []}],
         "paths": {**PATHS, **openapi_identity.PATHS},

@@ -13,7 +13,7 @@ import pytest
 from adapters.web import create_app
 from core.model import Channel, OrgKind
 from core.principal import Action, Grant, Principal, Role
-from tests.web.support import FakeSessions, Hub, multipart
+from tests.web.support import FakeSessions, Hub, form, multipart
 from tests.web.test_openapi import Checked
 from tests.wlz.builders import bsns, invalid_bsn, provisions_csv, register_csv
 from tests.wlz.hub import OPERATOR, build_wlz_hub
@@ -103,6 +103,28 @@ def test_one_bsn_shows_the_indication(wlz_hub):
     assert table_rows(result.text) == [[PEOPLE[0], "ja", "vanaf 2026-01-01", "VV"]]
     assert table_rows(none.text) == [[PEOPLE[2], "nee", "–", "–"]]
     assert "/wlz/registertoets/csv" not in result.text  # the CSV is offered for a batch
+
+
+def test_plain_form_post_without_file(wlz_hub):
+    client = toets_user(wlz_hub)
+
+    result = form(client, "/wlz/registertoets", [("bsn", PEOPLE[1]), ("peildatum", "2027-01-01")],
+                  token=client.csrf_token("/wlz/registertoets"))
+
+    assert result.status_code == 200
+    assert table_rows(result.text) == [[PEOPLE[1], "nee", "–", "–"]]
+
+
+def test_bsn_and_file_together_is_an_error(wlz_hub):
+    client = toets_user(wlz_hub)
+    token = client.csrf_token("/wlz/registertoets")
+    body, headers = multipart([("csrf_token", None, token.encode()), ("bsn", None, PEOPLE[0].encode()),
+                               ("peildatum", None, b"2026-12-01"), ("bestand", "bsns.txt", PEOPLE[1].encode())])
+
+    result = client.post("/wlz/registertoets", body=body, headers=headers)
+
+    assert result.status_code == 400
+    assert "Vul één BSN in of kies een bestand, niet allebei." in result.text
 
 
 def test_batch_file_shows_table_and_downloads_csv(wlz_hub):
