@@ -13,7 +13,7 @@ import pytest
 
 from core.errors import NotAuthorised
 from core.mailbox import MailboxService
-from core.model import Channel, Event, State
+from core.model import Channel, Enrolment, Event, OrgKind, Organisation, State
 from core.principal import Action, Grant, Principal, Role
 from tests.fakes import FixedClock, MemoryPayloads, MemoryStore
 from tests.storage.support import acceptance, message, rejection
@@ -26,6 +26,7 @@ NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)  # 10:00 in Amsterdam
 def world(tmp_path):
     payloads = MemoryPayloads(tmp_path)
     store = MemoryStore(payloads)
+    store.add_organisation(Organisation("42420001", OrgKind.AANBIEDER, "Aanbieder", [Enrolment("jw", Channel.PORTAL)]))
     clock = FixedClock(NOW)
     return store, payloads, MailboxService(store, payloads, clock)
 
