@@ -131,18 +131,27 @@ class CpaDirectory:
         self._service = service
         self._repository = repository
         self.hub_oins = hub_oins
+        self._owners: dict[str, str] = {}  # CPAId -> organisation; a stored CPA never changes organisation
 
     def for_message(self, cpaid: str) -> Agreement | None:
         """Return the active CPA with this CPAId and its organisation, or None."""
-        record = self._repository.get(cpaid)
-        if record is None:
+        organisation = self._owner(cpaid)
+        if organisation is None:
             return None
-        principal = Principal.organisation_software(record.organisation, Channel.WEBSERVICE)
+        principal = Principal.organisation_software(organisation, Channel.WEBSERVICE)
         try:
             cpa = self._service.active_cpa(principal, cpaid)
         except NotFound:
             return None
-        return self._agreement(record.organisation, cpa)
+        return self._agreement(organisation, cpa)
+
+    def _owner(self, cpaid: str) -> str | None:
+        if cpaid not in self._owners:
+            record = self._repository.get(cpaid)
+            if record is None:
+                return None
+            self._owners[cpaid] = record.organisation
+        return self._owners[cpaid]
 
     def for_organisation(self, organisation: str, now: datetime) -> Agreement | None:
         """Return the newest active CPA of ``organisation`` that is in force at ``now``, or None."""

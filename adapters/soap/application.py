@@ -20,6 +20,7 @@ crossRefnummer names.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import uuid
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from lxml import etree
 
 from adapters.soap.ebms.model import EbmsMessage
 from adapters.soap.fo01 import Fo01Factory
-from adapters.soap.ports import Alert, EbmsStore, InboundRecord, OutboxItem, ReferenceTaken, StufReference
+from adapters.soap.ports import Alert, EbmsStore, OutboxItem, StufReference
 from adapters.soap.received import Received
 from adapters.soap.stuf.model import DI01, DU01, FO01, PartialEnvelope, StufEnvelope, StufFault, StufVersion
 from adapters.soap.stuf.reader import StufReader
@@ -57,8 +58,7 @@ class Processed:
 
     core_message_id: str | None = None
     fo01_code: str | None = None
-    reference: tuple[str, str, str] | None = None
-    heen_message_id: str | None = None
+    reference: StufReference | None = None
     outbox: tuple[OutboxItem, ...] = ()
 
 
@@ -76,8 +76,9 @@ class StufApplication:
         self._default_version = default_version
         self._max_size = max_size
         self._clock = clock
+        self._known_codes: set[str] = set()
 
-    def process(self, received: Received, record: InboundRecord) -> Processed:
+    def process(self, received: Received) -> Processed:
         """Check the envelope, hand its file to core and return the result; refusals get a Fo01."""
         if received.header.action == FO01:
             return self._received_fo01(received)
@@ -87,7 +88,7 @@ class StufApplication:
             data = _single_payload(received.message)
             envelope = self._read(received, data)
             message_type = self._check(received, envelope)
-            self._claim(received, record, envelope)
+            self._check_reference(received, envelope)
         except StufFault as fault:
             return self._refused(received, fault, data)
 
@@ -110,16 +111,25 @@ class StufApplication:
                                          "envelope", partial)
 
         zender = stuurgegevens.zender.organisatie
-        if self._store.get_organisation(zender) is None:
-            raise StufFault(codes.IB213, f"zender organisatie {zender} is unknown to the hub", partial)
         if zender != received.organisation:
+            if not self._known(zender):
+                raise StufFault(codes.IB213, f"zender organisatie {zender} is unknown to the hub", partial)
             raise StufFault(codes.IB101, f"CPA {received.header.cpa_id} belongs to organisation "
                                          f"{received.organisation}, not to the zender {zender}", partial)
         ontvanger = stuurgegevens.ontvanger.organisatie
-        if self._store.get_organisation(ontvanger) is None:
+        if not self._known(ontvanger):
             raise StufFault(codes.IB210, f"ontvanger organisatie {ontvanger} is unknown to the hub", partial)
 
         return self._message_type(envelope, partial)
+
+    def _known(self, code: str) -> bool:
+        """Return whether the hub knows organisation ``code``; the hub never deletes one, so a yes is kept."""
+        if code in self._known_codes:
+            return True
+        if self._store.get_organisation(code) is None:
+            return False
+        self._known_codes.add(code)
+        return True
 
     def _message_type(self, envelope: StufEnvelope, partial: PartialEnvelope) -> MessageType:
         functie = envelope.stuurgegevens.functie
@@ -146,19 +156,20 @@ class StufApplication:
         namespace = parse_namespace(sniffed.namespace)
         return self._plugins.message_type_for(namespace) if namespace else None
 
-    def _claim(self, received: Received, record: InboundRecord, envelope: StufEnvelope) -> None:
+    def _check_reference(self, received: Received, envelope: StufEnvelope) -> None:
+        """Refuse a referentienummer the zender used before for another ebMS message.
+
+        NOTE: this check reads; the unique index on (zender, referentienummer) is written
+        after core accepted the file. Two envelopes with one referentienummer but different
+        files, sent at the same moment, can therefore both be accepted; the second is
+        logged (stuf_reference_taken). Two with the same file still meet core's IB216.
+        """
         stuurgegevens = envelope.stuurgegevens
-        reference = StufReference(
-            organisation=stuurgegevens.zender.organisatie, referentienummer=stuurgegevens.referentienummer,
-            direction="in", created_at=received.at, ebms_message_id=received.header.message_data.message_id,
-            cross_refnummer=stuurgegevens.cross_refnummer,
-        )
-        try:
-            self._ebms.claim_inbound(record, reference)
-        except ReferenceTaken as taken:
-            raise StufFault(codes.IB216, f"zender {reference.organisation} used referentienummer "
-                                         f"{reference.referentienummer} before, in ebMS message "
-                                         f"{taken.existing.ebms_message_id}", _partial_of(envelope)) from None
+        zender, referentienummer = stuurgegevens.zender.organisatie, stuurgegevens.referentienummer
+        found = self._ebms.find_reference(zender, referentienummer)
+        if found is not None and found.ebms_message_id != received.header.message_data.message_id:
+            raise StufFault(codes.IB216, f"zender {zender} used referentienummer {referentienummer} before, "
+                                         f"in ebMS message {found.ebms_message_id}", _partial_of(envelope))
 
     # -- results --------------------------------------------------------------------------
 
@@ -168,7 +179,11 @@ class StufApplication:
         submission = Submission(io.BytesIO(envelope.payload), envelope.bestandsnaam or f"{message_type.code}.xml",
                                 declared_size=len(envelope.payload), source_ref=received.header.message_data.message_id)
         outcome = self._ingest.submit_many(principal, [submission])[0]
-        reference = (stuurgegevens.zender.organisatie, stuurgegevens.referentienummer, outcome.message_id)
+        reference = StufReference(
+            organisation=stuurgegevens.zender.organisatie, referentienummer=stuurgegevens.referentienummer,
+            direction="in", created_at=received.at, message_id=outcome.message_id,
+            ebms_message_id=received.header.message_data.message_id, cross_refnummer=stuurgegevens.cross_refnummer,
+        )
         if not outcome.accepted:
             log.info("stuf_file_rejected", ebms_message_id=received.header.message_data.message_id,
                      message_id=outcome.message_id, organisation=received.organisation, code=outcome.code,
@@ -182,7 +197,9 @@ class StufApplication:
         log.info("stuf_file_accepted", ebms_message_id=received.header.message_data.message_id,
                  message_id=outcome.message_id, organisation=received.organisation, functie=stuurgegevens.functie,
                  referentienummer=stuurgegevens.referentienummer, recipient=outcome.recipient)
-        return Processed(outcome.message_id, None, reference, heen_message_id=heen.id if heen else None)
+        if heen is not None:
+            reference = dataclasses.replace(reference, heen_message_id=heen.id)
+        return Processed(outcome.message_id, None, reference)
 
     def _link_cross_reference(self, received: Received, envelope: StufEnvelope, retour_id: str) -> Message | None:
         """Record on the heenbericht that this Du01 answers it by crossRefnummer; return the heen if found."""

@@ -159,7 +159,7 @@ class InboundHandler:
 
     def _dispatch(self, received: Received) -> HttpReply:
         header = received.header
-        log.info("ebms_message_received", ebms_message_id=header.message_data.message_id, cpa_id=header.cpa_id,
+        log.debug("ebms_message_received", ebms_message_id=header.message_data.message_id, cpa_id=header.cpa_id,
                  organisation=received.organisation, action=header.action, signed=received.verified is not None)
         if not header.is_signal:
             return self._user_message(received)
@@ -214,19 +214,22 @@ class InboundHandler:
         if received.message.envelope.acknowledgment is not None:
             self._receipts.acknowledged(received, received.message.envelope.acknowledgment.ref_to_message_id)
         if header.service == GGK_SERVICE:
-            processed = self._application.process(received, record)
+            processed = self._application.process(received)
         else:
             log.warning("ebms_service_not_handled", ebms_message_id=record.message_id, service=header.service,
                         action=header.action, organisation=received.organisation)
             processed = Processed()
 
         reply, ack_items = self._acknowledgment(received, record.received_at)
-        self._store.finish_inbound(record, Finish(
+        taken = self._store.finish_inbound(record, Finish(
             cpa_id=record.cpa_id, message_id=record.message_id, at=self._clock.now(),
             core_message_id=processed.core_message_id, fo01_code=processed.fo01_code,
-            reference_message_id=processed.reference, heen_message_id=processed.heen_message_id,
-            outbox=processed.outbox + ack_items,
+            reference=processed.reference, outbox=processed.outbox + ack_items,
         ))
+        if taken is not None:
+            log.error("stuf_reference_taken", ebms_message_id=record.message_id, organisation=taken.organisation,
+                      referentienummer=taken.referentienummer, other_ebms_message_id=taken.ebms_message_id,
+                      message_id=processed.core_message_id)
         return reply
 
     def _acknowledge_again(self, received: Received, at) -> HttpReply:

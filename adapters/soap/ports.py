@@ -23,8 +23,11 @@ MAX_ID_LENGTH = 255
 
 
 class InboundState(str, enum.Enum):
-    RECEIVED = "received"  # recorded, not yet processed (or the process stopped halfway)
-    PROCESSED = "processed"  # processed; a resend gets the same answer
+    """The endpoint stores a received message once it processed it, so stored records are PROCESSED;
+    RECEIVED is the state of a record being processed, which StatusResponse reports as Received."""
+
+    RECEIVED = "received"
+    PROCESSED = "processed"  # a resend gets the same answer
 
 
 @dataclass(frozen=True)
@@ -133,14 +136,6 @@ class Alert:
     ebms_message_id: str | None = None
 
 
-class ReferenceTaken(Exception):
-    """The zender already used this referentienummer for another message (IB216)."""
-
-    def __init__(self, existing: StufReference):
-        super().__init__(f"referentienummer {existing.referentienummer} of {existing.organisation} is taken")
-        self.existing = existing
-
-
 @dataclass(frozen=True)
 class Finish:
     """What one processed inbound message writes, in one transaction."""
@@ -150,8 +145,7 @@ class Finish:
     at: datetime
     core_message_id: str | None = None
     fo01_code: str | None = None
-    reference_message_id: tuple[str, str, str] | None = None  # (organisation, referentienummer, core message id)
-    heen_message_id: str | None = None  # the heenbericht a Du01's crossRefnummer points to
+    reference: StufReference | None = None  # the envelope's referentienummer, with the core message it carried
     outbox: tuple[OutboxItem, ...] = ()
 
 
@@ -166,20 +160,12 @@ class EbmsStore(abc.ABC):
         """Return whether a message with this MessageId was received under another CPA."""
 
     @abc.abstractmethod
-    def claim_inbound(self, record: InboundRecord, reference: StufReference | None = None) -> InboundRecord:
-        """Insert ``record`` and ``reference`` together and return the stored inbound record.
+    def finish_inbound(self, record: InboundRecord, finish: Finish) -> StufReference | None:
+        """Store ``record`` as processed and write ``finish``, in one transaction.
 
-        When the record exists already (a resend, or two copies at once), nothing is
-        inserted and the stored record is returned. Raise ReferenceTaken, inserting
-        nothing, when the zender used the referentienummer for another ebMS message.
-        """
-
-    @abc.abstractmethod
-    def finish_inbound(self, record: InboundRecord, finish: Finish) -> None:
-        """Mark the inbound message processed and write ``finish`` in one transaction.
-
-        Inserts ``record`` first when it is not stored yet. Outbox items whose MessageId is
-        stored already are skipped, so finishing twice queues nothing twice.
+        Outbox items whose MessageId is stored already are skipped, so finishing twice
+        queues nothing twice. When the zender's referentienummer is stored already for
+        another ebMS message, that reference is kept and returned; else None.
         """
 
     # -- references ---------------------------------------------------------------------

@@ -53,6 +53,7 @@ class SqlCpaRepository(CpaRepository):
     """CPA records in a database migrated by ``adapters.storage.migrate``."""
 
     def __init__(self, engine: Engine):
+        self._engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @contextmanager
@@ -73,9 +74,10 @@ class SqlCpaRepository(CpaRepository):
             raise Conflict(f"CPA {record.cpaid} already exists", params={"cpaid": record.cpaid}) from None
 
     def get(self, cpaid: str) -> CpaRecord | None:
-        with self._reading() as session:
-            row = session.get(CpaRow, cpaid)
-            return _record(row) if row is not None else None
+        # A plain SELECT, without an ORM session: the webservice reads its CPA for every message.
+        with self._engine.connect() as connection:
+            row = connection.execute(select(CpaRow.__table__).where(CpaRow.cpaid == cpaid)).first()
+        return _record(row) if row is not None else None
 
     def list(self, organisation: str | None = None, states: frozenset[CpaState] | None = None) -> list[CpaRecord]:
         statement = select(CpaRow)

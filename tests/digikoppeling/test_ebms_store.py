@@ -11,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from adapters.soap.ports import (
-    Alert, Finish, InboundRecord, InboundState, OutboxItem, OutboxKind, OutboxState, ReferenceTaken, StufReference,
+    Alert, Finish, InboundRecord, InboundState, OutboxItem, OutboxKind, OutboxState, StufReference,
 )
 from adapters.storage.cpa_store import CpaRow
 from adapters.storage.ebms_store import SqlEbmsStore
@@ -58,54 +58,56 @@ def test_tables_match_migration(engine):
     assert differences == []
 
 
-def test_claim_inbound_inserts_once(store):
-    first = store.claim_inbound(inbound())
-    again = store.claim_inbound(dataclasses.replace(inbound(), received_at=T0 + timedelta(minutes=5)))
+def test_finish_inserts_processed_record(store):
+    store.finish_inbound(inbound(), Finish("cpa-1", "m1@peer", T0, core_message_id="msg-1"))
 
-    assert first == inbound()
-    assert again.received_at == T0
-    assert store.find_inbound("cpa-1", "m1@peer").state == InboundState.RECEIVED
-
-
-def test_claim_inbound_returns_other_content(store):
-    store.claim_inbound(inbound())
-
-    stored = store.claim_inbound(inbound(content="b" * 64), reference())
-
-    assert stored.content_sha256 == "a" * 64
-    assert store.find_reference("0384", "ref-1") is None
+    stored = store.find_inbound("cpa-1", "m1@peer")
+    assert stored.state == InboundState.PROCESSED
+    assert stored.core_message_id == "msg-1"
+    assert stored.received_at == T0
 
 
-def test_reference_of_other_message_is_taken(store):
-    store.claim_inbound(inbound(), reference())
+def test_finish_twice_keeps_first_record(store):
+    store.finish_inbound(inbound(), Finish("cpa-1", "m1@peer", T0))
 
-    with pytest.raises(ReferenceTaken) as raised:
-        store.claim_inbound(inbound("m2@peer"), reference(ebms_message_id="m2@peer"))
+    store.finish_inbound(dataclasses.replace(inbound(), received_at=T0 + timedelta(minutes=5)),
+                         Finish("cpa-1", "m1@peer", T0 + timedelta(minutes=5)))
 
-    assert raised.value.existing.ebms_message_id == "m1@peer"
-    assert store.find_inbound("cpa-1", "m2@peer") is None
+    assert store.find_inbound("cpa-1", "m1@peer").received_at == T0
 
 
-def test_same_message_claims_reference_again(store):
-    store.claim_inbound(inbound(), reference())
+def test_reference_of_other_message_is_returned_as_taken(store):
+    store.finish_inbound(inbound(), Finish("cpa-1", "m1@peer", T0, reference=reference(message_id="msg-1")))
 
-    assert store.claim_inbound(inbound(), reference()).message_id == "m1@peer"
+    taken = store.finish_inbound(inbound("m2@peer"), Finish("cpa-1", "m2@peer", T0,
+                                                            reference=reference(ebms_message_id="m2@peer",
+                                                                                message_id="msg-2")))
+
+    assert taken.ebms_message_id == "m1@peer"
+    assert store.find_reference("0384", "ref-1").message_id == "msg-1"
+    assert store.find_inbound("cpa-1", "m2@peer").state == InboundState.PROCESSED
+
+
+def test_same_message_stores_reference_again(store):
+    finish = Finish("cpa-1", "m1@peer", T0, reference=reference(message_id="msg-1"))
+    store.finish_inbound(inbound(), finish)
+
+    assert store.finish_inbound(inbound(), finish) is None
 
 
 def test_same_referentienummer_of_other_zender_is_free(store):
-    store.claim_inbound(inbound(), reference())
+    store.finish_inbound(inbound(), Finish("cpa-1", "m1@peer", T0, reference=reference()))
     other = dataclasses.replace(reference(ebms_message_id="m2@peer"), organisation="0599")
 
-    store.claim_inbound(inbound("m2@peer"), other)
+    assert store.finish_inbound(inbound("m2@peer"), Finish("cpa-1", "m2@peer", T0, reference=other)) is None
 
     assert [item.organisation for item in store.references_to("ref-1")] == ["0384", "0599"]
 
 
 def test_finish_sets_state_reference_and_outbox(store):
-    store.claim_inbound(inbound(), reference())
     ack = signal(ref_to_message_id="m1@peer")
     finish = Finish("cpa-1", "m1@peer", T0 + timedelta(seconds=1), core_message_id="msg-1",
-                    reference_message_id=("0384", "ref-1", "msg-1"), heen_message_id="heen-1", outbox=(ack,))
+                    reference=reference(message_id="msg-1", heen_message_id="heen-1"), outbox=(ack,))
 
     store.finish_inbound(inbound(), finish)
     store.finish_inbound(inbound(), finish)
@@ -118,14 +120,14 @@ def test_finish_sets_state_reference_and_outbox(store):
     assert store.find_by_ebms_id(ack.ebms_message_id) == ack
 
 
-def test_finish_inserts_unclaimed_record(store):
+def test_finish_records_fo01_code(store):
     store.finish_inbound(inbound(), Finish("cpa-1", "m1@peer", T0, fo01_code="IB009"))
 
     assert store.find_inbound("cpa-1", "m1@peer").fo01_code == "IB009"
 
 
 def test_find_inbound_elsewhere(store):
-    store.claim_inbound(inbound(cpa_id="cpa-2"))
+    store.finish_inbound(inbound(cpa_id="cpa-2"), Finish("cpa-2", "m1@peer", T0))
 
     assert store.find_inbound_elsewhere("cpa-1", "m1@peer")
     assert not store.find_inbound_elsewhere("cpa-2", "m1@peer")

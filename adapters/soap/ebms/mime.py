@@ -13,7 +13,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from email import policy
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from urllib.parse import unquote
 
@@ -98,18 +98,20 @@ def _start(content_type: str) -> str | None:
     return normalise_content_id(match.group(1) if match.group(1) is not None else match.group(2))
 
 
-def _split(content_type: str, body: bytes, boundary: str) -> list[EmailMessage]:
+def _split(content_type: str, body: bytes, boundary: str) -> list[Message]:
+    # The compat32 policy parses headers as plain strings; the HTTP policy's header objects
+    # cost about a millisecond per message, a large share of the endpoint's work.
     document = b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
-    message = BytesParser(policy=policy.HTTP).parsebytes(document)
+    message = BytesParser(policy=policy.compat32).parsebytes(document)
     if not message.is_multipart():
         raise MimeProblem(f"the body does not contain the boundary {boundary!r}")
-    parts = list(message.iter_parts())
+    parts = list(message.get_payload())
     if not parts:
         raise MimeProblem("the multipart/related body has no parts")
     return parts
 
 
-def _envelope_index(parts: list[EmailMessage], start: str | None) -> int:
+def _envelope_index(parts: list[Message], start: str | None) -> int:
     if start is None:
         return 0
     for index, part in enumerate(parts):
@@ -118,14 +120,14 @@ def _envelope_index(parts: list[EmailMessage], start: str | None) -> int:
     raise MimeProblem(f"no MIME part has the Content-ID <{start}> named by the start parameter")
 
 
-def _attachment(part: EmailMessage) -> Attachment:
+def _attachment(part: Message) -> Attachment:
     content_id = normalise_content_id(part["Content-ID"])
     if content_id is None:
         raise MimeProblem("an attachment part has no Content-ID, so no cid: reference can reach it")
     return Attachment(content_id=content_id, content_type=part.get_content_type(), data=_payload(part))
 
 
-def _payload(part: EmailMessage) -> bytes:
+def _payload(part: Message) -> bytes:
     data = part.get_payload(decode=True)
     return data if data is not None else b""
 
