@@ -31,6 +31,15 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
 
 
+@pytest.fixture(autouse=True)
+def _close_idle_database_connections():
+    """Return every pooled database connection after each test (PostgreSQL allows only so many)."""
+    yield
+    from adapters.storage.engine import dispose_idle_connections
+
+    dispose_idle_connections()
+
+
 @pytest.fixture(scope="session")
 def reference_data() -> Path:
     """The folder of real schemas and messages: ``$GGK_REFERENCE_DATA`` or ``../shared/data``."""

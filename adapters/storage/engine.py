@@ -15,6 +15,7 @@ without waiting for the busy timeout.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -35,10 +36,28 @@ def create_engine_for(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_M
     backend = parsed.get_backend_name()
 
     if backend == "sqlite":
-        return _sqlite_engine(parsed, busy_timeout_ms, echo)
+        return _remember(_sqlite_engine(parsed, busy_timeout_ms, echo))
     if backend in ("postgresql", "postgres"):
-        return _postgres_engine(parsed, echo)
+        return _remember(_postgres_engine(parsed, echo))
     raise ValueError(f"unsupported database URL scheme {parsed.drivername!r}: use sqlite:/// or postgresql+psycopg://")
+
+
+_ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+
+
+def _remember(engine: Engine) -> Engine:
+    _ENGINES.add(engine)
+    return engine
+
+
+def dispose_idle_connections() -> None:
+    """Close the pooled connections of every engine this process created; the engines stay usable.
+
+    Tests call it after each test, so that engines a test left behind do not keep
+    PostgreSQL connections open until the server runs out of them.
+    """
+    for engine in list(_ENGINES):
+        engine.dispose()
 
 
 def is_sqlite(bind: Engine | Connection) -> bool:
