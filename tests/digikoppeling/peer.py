@@ -110,18 +110,22 @@ class PeerClient:
             envelope = sign_envelope(envelope, attachments, self.key_pem, self.certificate_pem)
         return stamp.message_id, package(envelope, attachments)
 
-    def ping(self) -> SendResult:
-        """Send a Ping: the header of a user message, turned into an MSH signal."""
+    def ping(self, status_of: str | None = None) -> SendResult:
+        """Send a Ping, or a StatusRequest about ``status_of``: a user message's header turned into an MSH signal."""
         _, packaged = self.packaged("ggk_Di01", None, sign=False)
         root = etree.fromstring(parse_mime(packaged.headers["Content-Type"], packaged.body).envelope)
         header = root.find("soap:Header/eb:MessageHeader", NS)
         service = header.find("eb:Service", NS)
         service.text = EBMS_SERVICE
         service.attrib.pop(f"{{{EB_NS}}}type", None)
-        header.find("eb:Action", NS).text = "Ping"
+        header.find("eb:Action", NS).text = "Ping" if status_of is None else "StatusRequest"
         for path in ("soap:Header/eb:AckRequested", "soap:Header/eb:MessageHeader/eb:DuplicateElimination"):
             for element in root.findall(path, NS):
                 element.getparent().remove(element)
+        if status_of is not None:
+            request = etree.SubElement(root.find("soap:Body", NS), f"{{{EB_NS}}}StatusRequest",
+                                       {f"{{{EB_NS}}}version": "2.0"})
+            etree.SubElement(request, f"{{{EB_NS}}}RefToMessageId").text = status_of
         envelope = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
         if self.signs():
             envelope = sign_envelope(envelope, (), self.key_pem, self.certificate_pem)

@@ -8,9 +8,12 @@ import uuid
 from datetime import datetime, timezone
 
 import pytest
+from lxml import etree
 
+from adapters.soap.ebms.mime import parse_mime
+from adapters.soap.ebms.model import NS
 from adapters.soap.stuf.builder import Fout, build_fo01
-from adapters.soap.stuf.model import DI01, DU01, Systeem
+from adapters.soap.stuf.model import DI01, DU01, StufVersion, Systeem
 from adapters.soap.stuf.reader import StufReader
 from core.cpa.generator import Profile
 from core.model import State
@@ -169,3 +172,41 @@ def wait_for_alerts(hub, organisation, timeout=20.0):
             return found
         time.sleep(0.1)
     return []
+
+
+def test_ggk0310_organisations_send_and_receive_ggk0310(hub, peers):
+    for code in (GEMEENTE, AANBIEDER):
+        hub.parts.ebms.set_stuf_version(code, "ggk0310", datetime.now(timezone.utc), "test")
+    gemeente = peers(GEMEENTE, "sync", Profile.OSB_RM, True)
+    aanbieder = peers(AANBIEDER, "sync", Profile.OSB_RM, True)
+    heen = files.wmo301()
+
+    sent = gemeente.client.send_stuf(DI01, "WMO301", heen, AANBIEDER, version=StufVersion.GGK0310)
+    refused = gemeente.client.send_stuf(DI01, "WMO301", files.wmo301(), AANBIEDER)
+
+    assert acknowledged_id(sent.result) == sent.message_id
+    delivered = StufReader(stuf_schemas()).read(aanbieder.wait_for_action("ggk_Di01")[0].payload())
+    assert delivered.version == StufVersion.GGK0310
+    assert delivered.payload == heen
+    fo01 = gemeente.wait_for_action("Fo01")[0]
+    assert b"<StUF:code>IB798</StUF:code>" in fo01.payload()
+    assert acknowledged_id(refused.result) == refused.message_id
+
+
+def test_status_request_answers_per_cpa(hub, peers):
+    gemeente = peers(GEMEENTE, "sync", Profile.OSB_RM, True)
+    aanbieder = peers(AANBIEDER, "sync", Profile.OSB_RM, True)
+    sent = gemeente.client.send_stuf(DI01, "WMO301", files.wmo301(), AANBIEDER)
+
+    own = gemeente.client.ping(status_of=sent.message_id)
+    other = aanbieder.client.ping(status_of=sent.message_id)
+    unknown = gemeente.client.ping(status_of="nobody@nowhere")
+
+    assert status_of(own) == "Processed"
+    assert status_of(other) == "UnAuthorized"
+    assert status_of(unknown) == "NotRecognized"
+
+
+def status_of(result) -> str:
+    root = etree.fromstring(parse_mime(result.content_type, result.body).envelope)
+    return root.find(".//eb:StatusResponse", NS).get(f"{{{NS['eb']}}}messageStatus")
