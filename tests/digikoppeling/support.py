@@ -90,6 +90,7 @@ class HubUnderTest:
     server: HubServer
     pki: Pki
     worker: OutboundThread | None = None
+    flags: dict = field(default_factory=dict)  # the settings the hub was started with, as "section.key"
 
     @property
     def url(self) -> str:
@@ -143,7 +144,8 @@ def start_hub(data_dir: Path, database_url: str, pki: Pki, monkeypatch, max_size
     listener = ListenerConfig("digikoppeling", LOOPBACK, 0, str(server_certificate), str(server_key), str(pki.ca_file))
     server = HubServer(app, [listener], threads=16)
     server.start()
-    return HubUnderTest(container, digikoppeling_for(container), server, pki)
+    shown = {f"{section}.{key}": value for (section, key), value in flags.items()}
+    return HubUnderTest(container, digikoppeling_for(container), server, pki, flags=shown)
 
 
 def import_istandaarden(hub: HubUnderTest) -> None:

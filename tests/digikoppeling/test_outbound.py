@@ -5,6 +5,7 @@ workers sharing one queue."""
 from __future__ import annotations
 
 import io
+import multiprocessing
 import threading
 import time
 from datetime import timedelta
@@ -23,6 +24,7 @@ from core.ports import MessageQuery
 from core.principal import Principal
 from tests.digikoppeling import files
 from tests.digikoppeling.peer import PeerMsh, SilentServer
+from tests.digikoppeling.worker_process import run_passes
 from tests.digikoppeling.support import (
     AANBIEDER, FAST, GEMEENTE, add_parties, agree, import_istandaarden, make_pki, parse_cpa, start_hub,
 )
@@ -216,6 +218,27 @@ def test_workers_of_several_hubs_send_each_message_once(hub, aanbieder):
     for thread in threads:
         thread.join(60)
 
+    arrivals = aanbieder.wait_for_action("ggk_Di01", 12)
+    assert len(arrivals) == 12
+    assert len({arrival.message_id for arrival in arrivals}) == 12
+    for message_id in message_ids:
+        assert states(hub, message_id).count(State.PUSHED) == 1
+
+
+@pytest.mark.slow
+def test_separate_hub_processes_send_each_message_once(hub, aanbieder):
+    connect(hub, aanbieder, profile=Profile.OSB_BE)
+    message_ids = hand_in(hub, 12)
+    context = multiprocessing.get_context("spawn")
+    data_dir = str(hub.container.settings().data_dir)
+    processes = [context.Process(target=run_passes, args=(data_dir, hub.flags, 8, 0.1)) for _ in range(3)]
+
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(120)
+
+    assert [process.exitcode for process in processes] == [0, 0, 0]
     arrivals = aanbieder.wait_for_action("ggk_Di01", 12)
     assert len(arrivals) == 12
     assert len({arrival.message_id for arrival in arrivals}) == 12
