@@ -33,7 +33,7 @@ ACTIVE = frozenset({CpaState.ACTIVE})
 
 @dataclass(frozen=True)
 class Reliability:
-    """How the hub sends under one CPA: acknowledgement, retries and how long to keep trying."""
+    """The hub's sending terms under one CPA: acknowledgement, retries and how long to keep trying."""
 
     ack_requested: bool
     sync_reply: bool

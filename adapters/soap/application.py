@@ -54,7 +54,7 @@ ACTOR = "digikoppeling"
 
 @dataclass(frozen=True)
 class Processed:
-    """What processing one message produced, for the inbound record and the outbox."""
+    """The result of processing one message, for the inbound record and the outbox."""
 
     core_message_id: str | None = None
     fo01_code: str | None = None
@@ -123,7 +123,7 @@ class StufApplication:
         return self._message_type(envelope, partial)
 
     def _known(self, code: str) -> bool:
-        """Return whether the hub knows organisation ``code``; the hub never deletes one, so a yes is kept."""
+        """Return whether organisation ``code`` is registered; the hub deletes no organisation, so a yes is kept."""
         if code in self._known_codes:
             return True
         if self._store.get_organisation(code) is None:

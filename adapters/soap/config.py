@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from adapters.soap.stuf.model import StufVersion
 from config.settings import Option, Settings
 
-# The StUF envelope may be as large as ingest.max_size; the SOAP envelope and MIME
+# The StUF envelope may be as large as ingest.max_size. The SOAP envelope and the MIME
 # headers around it add a few kilobytes, so the HTTP body may exceed it by this much.
 ENVELOPE_ALLOWANCE = 64 * 1024
 
@@ -48,7 +48,7 @@ OPTIONS: dict[str, Option] = {
 
 @dataclass(frozen=True)
 class DigikoppelingConfig:
-    """What the adapter needs from the settings, with paths resolved."""
+    """The adapter's settings, with paths resolved."""
 
     xsd_folder: Path
     stuf_xsd_folder: Path

@@ -22,9 +22,14 @@ PREFIX_BYTES = 1024 * 1024
 
 
 class EbmsResource:
-    """Receive ebMS messages; the web app's CSRF and session checks do not apply to it."""
+    """Receive ebMS messages.
 
-    csrf_exempt = True  # machine-to-machine: authenticated by CPA, TLS client certificate and signature
+    NOTE: web's CSRF middleware refuses every POST without a CSRF token, so it must skip
+    resources marked ``csrf_exempt``. Peers are authenticated by CPA, TLS client
+    certificate and signature, and have no browser session.
+    """
+
+    csrf_exempt = True
 
     def __init__(self, handler: InboundHandler, max_body: int):
         self._handler = handler

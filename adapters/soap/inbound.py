@@ -52,7 +52,7 @@ HEADER = "//Header/MessageHeader"
 
 @dataclass(frozen=True)
 class HttpRequest:
-    """What the endpoint read from the HTTP request; ``client_certificate`` is the TLS client's PEM, if any."""
+    """The parts of an HTTP request the endpoint uses; ``client_certificate`` is the TLS client's PEM, if any."""
 
     content_type: str | None
     soap_action: str | None
@@ -80,7 +80,7 @@ class InboundHandler:
         self._clock = clock
 
     def handle(self, request: HttpRequest) -> HttpReply:
-        """Answer one HTTP request; raises only on a fault of the hub itself."""
+        """Return the reply to one HTTP request; raise only on a fault of the hub itself."""
         if (request.soap_action or "").strip() != SOAP_ACTION:
             log.warning("ebms_soap_action_refused", soap_action=request.soap_action)
             return soap_fault(EbmsError(ErrorCode.NOT_SUPPORTED, f'the SOAPAction header must be "ebXML", '
@@ -97,7 +97,7 @@ class InboundHandler:
         return self._dispatch(received)
 
     def too_large(self, request: HttpRequest, size: int | None, limit: int) -> HttpReply:
-        """Answer a body above ``limit`` bytes, of which ``request.body`` holds only the start.
+        """Return the reply to a body above ``limit`` bytes, of which ``request.body`` contains only the start.
 
         The envelope comes first in the body, so its header can usually be read from the
         start; the answer is then a MessageError DeliveryFailure, else a SOAP Fault.

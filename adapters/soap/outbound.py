@@ -53,7 +53,7 @@ SIGNAL_RETRY = timedelta(minutes=1)
 
 @dataclass
 class Pass:
-    """What one pass did, for ``ggk digikoppeling send-once`` and the logs."""
+    """Counts of one pass, for ``ggk digikoppeling send-once`` and the logs."""
 
     pushed: int = 0
     failed: int = 0

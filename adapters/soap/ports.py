@@ -37,6 +37,9 @@ class InboundRecord:
     ``content_sha256`` covers what makes two messages the same message (see
     ``adapters.soap.inbound.content_hash``), so a resend matches and a reused MessageId
     with other content does not.
+
+    NOTE: records are never purged. ebMS needs them for at least the CPA's
+    PersistDuration; deleting older ones is not built yet.
     """
 
     cpa_id: str
@@ -138,7 +141,7 @@ class Alert:
 
 @dataclass(frozen=True)
 class Finish:
-    """What one processed inbound message writes, in one transaction."""
+    """The writes of one processed inbound message, committed in one transaction."""
 
     cpa_id: str
     message_id: str
@@ -198,7 +201,7 @@ class EbmsStore(abc.ABC):
     def queue_again(self, item: OutboxItem, at: datetime) -> None:
         """Insert a Fo01 or signal item; when its MessageId is stored, make that item due again at ``at``.
 
-        A resent message gets its original answer again this way, with the original MessageId.
+        A resent message gets its original reply again this way, with the original MessageId.
         """
 
     @abc.abstractmethod

@@ -2,8 +2,8 @@
 Acknowledgment or MessageError that arrives later at the endpoint (``OutboundLedger``).
 
 A MessageError whose codes are all DeliveryFailure or Unknown may pass when the message
-is sent again; any other code (ValueNotRecognized, Inconsistent, SecurityFailure ...)
-would come back for an identical resend, so the message is given up at once.
+is sent again. Any other code (ValueNotRecognized, Inconsistent, SecurityFailure ...)
+would come back for an identical resend, so the hub gives the message up at once.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ ACTOR = "digikoppeling"
 
 @dataclass(frozen=True)
 class Answer:
-    """How a send went: ``acknowledged``, ``accepted`` (2xx without an acknowledgement), ``error``
-    (a MessageError) or ``failed`` (transport, HTTP status, unreadable or unsigned reply)."""
+    """The outcome of one send: ``acknowledged``, ``accepted`` (2xx without an acknowledgement),
+    ``error`` (a MessageError) or ``failed`` (transport, HTTP status, invalid or unsigned reply)."""
 
     kind: str
     detail: str = ""
@@ -62,7 +62,7 @@ def read_answer(result: SendResult, message_id: str | None, certificate: bytes |
         mime = parse_mime(result.content_type, result.body)
         root = etree.fromstring(mime.envelope, hardened_parser())
     except (EbmsError, etree.XMLSyntaxError) as error:
-        return Answer("failed", f"the reply is no readable ebMS message: {error}")
+        return Answer("failed", f"the reply is not a valid ebMS message: {error}")
 
     errors = root.findall("soap:Header/eb:ErrorList/eb:Error", NS)
     if errors:

@@ -1,6 +1,6 @@
 """The OIN in a TLS client certificate, as PKIoverheid certificates carry it.
 
-A PKIoverheid organisation certificate holds the OIN in the subject's serialNumber
+A PKIoverheid organisation certificate carries the OIN in the subject's serialNumber
 attribute (OID 2.5.4.5), as 20 digits, sometimes behind a prefix such as ``OIN:``.
 """
 

@@ -90,7 +90,13 @@ def build_digikoppeling(container, config: DigikoppelingConfig | None = None) ->
 
 
 def digikoppeling_for(container) -> Digikoppeling:
-    """Return the container's Digikoppeling parts, building them on the first call."""
+    """Return the container's Digikoppeling parts, building them on the first call.
+
+    A container with a ``digikoppeling`` provider supplies them itself.
+    """
+    provider = getattr(container, "digikoppeling", None)
+    if provider is not None:
+        return provider()
     with _lock:
         if container not in _built:
             _built[container] = build_digikoppeling(container)

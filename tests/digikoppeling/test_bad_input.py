@@ -343,3 +343,45 @@ def test_service_is_checked(hub, gemeente):
     _, packaged = rewrite(gemeente, {"//eb:Service": GGK_SERVICE + ":other"})
 
     assert error_codes(gemeente.post(packaged)) == ["ValueNotRecognized"]
+
+
+MUST_UNDERSTAND = ('<eb:MessageOrder xmlns:eb="http://www.oasis-open.org/committees/ebxml-msg/schema/msg-header-2_0.xsd" '
+                   'xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" eb:version="2.0" soap:mustUnderstand="1">'
+                   '<eb:SequenceNumber>1</eb:SequenceNumber></eb:MessageOrder>')
+
+
+@pytest.mark.parametrize("changes, code, location", [
+    ({"//eb:MessageHeader/@eb:version": "3.0"}, "NotSupported", "/@version"),
+    ({"//eb:MessageData/eb:TimeToLive": "2020-01-01T00:00:00.000Z"}, "TimeToLiveExpired", "/TimeToLive"),
+    ({"//eb:SyncReply": None}, "Inconsistent", "//Header/SyncReply"),
+    ({"//eb:MessageHeader/eb:DuplicateElimination": None}, "Inconsistent", "/DuplicateElimination"),
+    ({"//eb:AckRequested/@eb:signed": "true"}, "Inconsistent", "/@signed"),
+], ids=["version", "time-to-live", "sync-reply", "duplicate-elimination", "signed-ack"])
+def test_header_against_cpa_gets_its_code(hub, gemeente, changes, code, location):
+    message_id, packaged = rewrite(gemeente, changes)
+
+    with structlog.testing.capture_logs() as events:
+        result = gemeente.post(packaged)
+
+    assert error_codes(result) == [code]
+    logged = refused(events, code)[0]
+    assert logged["ebms_message_id"] == message_id
+    assert logged["location"].endswith(location)
+    assert keeps_serving(gemeente)
+
+
+def test_unknown_must_understand_header_is_not_supported(hub, gemeente):
+    _, packaged = gemeente.packaged("ggk_Di01", di01(), sign=False)
+    envelope, attachments = split(packaged)
+    root = etree.fromstring(envelope)
+    root.find("soap:Header", NS).append(etree.fromstring(MUST_UNDERSTAND))
+
+    result = gemeente.post(package(etree.tostring(root), attachments))
+
+    assert error_codes(result) == ["NotSupported"]
+
+
+def test_manifest_reference_outside_mime_is_not_supported(hub, gemeente):
+    _, packaged = rewrite(gemeente, {"//eb:Manifest/eb:Reference/@xlink:href": "https://example.org/payload"})
+
+    assert error_codes(gemeente.post(packaged)) == ["NotSupported"]

@@ -99,8 +99,8 @@ def _start(content_type: str) -> str | None:
 
 
 def _split(content_type: str, body: bytes, boundary: str) -> list[Message]:
-    # The compat32 policy parses headers as plain strings; the HTTP policy's header objects
-    # cost about a millisecond per message, a large share of the endpoint's work.
+    # The compat32 policy parses headers as plain strings. The HTTP policy's header objects
+    # cost about a millisecond per message (measured on a 2-core VM), a large share of the endpoint's work.
     document = b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
     message = BytesParser(policy=policy.compat32).parsebytes(document)
     if not message.is_multipart():
