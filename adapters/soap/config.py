@@ -28,7 +28,7 @@ OPTIONS: dict[str, Option] = {
     "hub_name": Option("GGk", str, "the hub's party name in the CPAs it generates"),
     "endpoint_url": Option("", str, "public HTTPS URL of the hub's ebMS endpoint, written into new CPAs"),
     "certificate": Option("", str, "PEM certificate of the hub: TLS client certificate and signing certificate"),
-    "private_key": Option("", str, "PEM private key of that certificate"),
+    "private_key": Option("", str, "PEM private key of that certificate", secret=True),
     "tls_ca_file": Option("", str, "PEM CA bundle that verifies the organisations' TLS servers; empty: the system's"),
     "stuf_version": Option("ggk0210", str, "StUF-GGk envelope version for organisations without their own setting",
                            choices=tuple(version.value for version in StufVersion)),
@@ -38,11 +38,11 @@ OPTIONS: dict[str, Option] = {
                                          "before the attempt counts as failed"),
     "poll_seconds": Option(5.0, float, "pause of the outbound worker when nothing was due"),
     "batch_size": Option(8, int, "messages the outbound worker sends at the same time"),
-    "host": Option("", str, "address of a separate Digikoppeling listener; empty: web.host"),
-    "port": Option(0, int, "port of a separate Digikoppeling listener with client certificates; 0: use the portal's"),
-    "tls_cert": Option("", str, "server certificate (PEM) of the Digikoppeling listener"),
-    "tls_key": Option("", str, "private key (PEM) of that server certificate"),
-    "client_ca": Option("", str, "CA bundle (PEM) the Digikoppeling listener verifies client certificates with"),
+    "host": Option("", str, "address of a separate Digikoppeling listener; empty: the web host"),
+    "port": Option(0, int, "port of a separate TLS listener with client certificates; 0: share the portal port"),
+    "tls_cert": Option("", str, "PEM certificate of the Digikoppeling listener"),
+    "tls_key": Option("", str, "PEM private key of the Digikoppeling listener", secret=True),
+    "client_ca": Option("", str, "PEM bundle of CAs whose client certificates are accepted (PKIoverheid)"),
 }
 
 

@@ -55,7 +55,12 @@ class Digikoppeling:
 
 
 def hub_identity(config: DigikoppelingConfig) -> HubIdentity:
-    certificate = config.certificate_pem()
+    """Return the hub's side of new CPAs; an unreadable certificate is logged, and ``request_cpa`` then fails."""
+    try:
+        certificate = config.certificate_pem()
+    except OSError as error:
+        log.error("digikoppeling_certificate_unreadable", path=str(config.certificate), error=str(error))
+        certificate = None
     return HubIdentity(
         oin=config.hub_oins[0] if config.hub_oins else "",
         oins=frozenset(config.hub_oins),
