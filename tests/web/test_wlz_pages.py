@@ -178,7 +178,16 @@ def test_invalid_input_gives_dutch_errors(wlz_hub, capsys):
     assert PEOPLE[0] not in logged.out + logged.err
 
 
-def test_no_bsn_is_logged(wlz_hub, capsys):
+@pytest.fixture
+def default_logging():
+    """Log at every level while the test runs, whatever an earlier test configured."""
+    saved = structlog.get_config()
+    structlog.reset_defaults()
+    yield
+    structlog.configure(**saved)
+
+
+def test_no_bsn_is_logged(wlz_hub, capsys, default_logging):
     client = toets_user(wlz_hub)
     capsys.readouterr()
 
