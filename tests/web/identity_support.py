@@ -42,13 +42,16 @@ class People:
         return totp.at(at) if at is not None else totp.now()
 
 
-def with_identity(hub: Hub) -> People:
-    """Rebuild the hub's app with the real identity component as its login and session gateway."""
+def with_identity(hub: Hub, mailer=None) -> People:
+    """Rebuild the hub's app with the real identity component as its login and session gateway.
+
+    ``mailer`` stands in for SMTP: with one, invitations are mailed as well as shown.
+    """
     settings = identity_settings.IdentitySettings(argon2_time_cost=1, argon2_memory_kib=8192, argon2_parallelism=1)
     identity = identity_service.Identity(
         identity_store.SqlIdentityStore(hub.container.engine()), hub.container.store(),
         set(hub.container.plugins().services()), hub.container.clock(), sealing.AesGcmSecretBox(os.urandom(32)),
-        settings,
+        settings, mailer,
     )
     hub.app = create_app(hub.container, hub.settings, identity=identity)
     return People(identity)

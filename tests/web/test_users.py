@@ -7,6 +7,7 @@ import re
 import pytest
 
 from core.errors import NotFound
+from core.identity.ports import Mailer
 from core.model import Channel, OrgKind
 from core.principal import Role
 from tests.web.accounts_support import add_operator, add_user_admin, invitation_link, link_path, login
@@ -273,3 +274,25 @@ def test_operator_appoints_admin_in_any_organisation(hub, people):
 
     assert page.status_code == 201
     assert people.identity.users.find(OPERATOR, "admin.extra").organisation == OTHER_GEMEENTE
+
+
+class RecordingMailer(Mailer):
+    def __init__(self):
+        self.sent: list[tuple[str, str, str]] = []
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        self.sent.append((to, subject, body))
+
+
+def test_invitation_is_mailed_when_smtp_is_set_up(hub):
+    mailer = RecordingMailer()
+    people = with_identity(hub, mailer)
+    add_user_admin(people, "admin.0384", GEMEENTE)
+    admin = login(hub, people, "admin.0384")
+
+    page = invite(admin, [("username", "gemaild"), ("email", "gemaild@gemeente.example"), ("roles", "gebruiker")])
+
+    link = invitation_link(page.text)
+    assert "Hij is ook gemaild naar gemaild@gemeente.example." in page.text
+    assert [to for to, _, _ in mailer.sent] == ["gemaild@gemeente.example"]
+    assert link in mailer.sent[0][2]

@@ -25,7 +25,6 @@ log = structlog.get_logger(__name__)
 
 HUB_OPERATORS = "-"  # the ?org= value for accounts without organisation
 DONE = {
-    "invited": N_("The invitation link is shown below."),
     "access": N_("The roles and services are saved."),
     "disabled": N_("The account is disabled. Its sessions have ended."),
     "enabled": N_("The account is enabled."),
