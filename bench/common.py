@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import platform
 import subprocess
@@ -55,7 +56,21 @@ def fresh_schema(url: str) -> str:
     with engine.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine.dispose()
+    atexit.register(_drop_schema, url, schema)
     return make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+
+
+def _drop_schema(url: str, schema: str) -> None:
+    from sqlalchemy import text
+
+    from adapters.storage import create_engine_for
+    from adapters.storage.engine import dispose_idle_connections
+
+    dispose_idle_connections()  # the benchmark's own engines hold connections into the schema
+    engine = create_engine_for(url)
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
 
 
 def machine() -> str:
