@@ -1,9 +1,8 @@
 """The Digikoppeling settings: the ``[digikoppeling]`` section of ggk.toml.
 
-``OPTIONS`` lists the section's keys; config/settings.py carries the same keys in its
-SCHEMA. ``digikoppeling_config`` reads them once when the adapter is built. A key that
-the settings schema does not define yet falls back to its default here. Relative paths
-are resolved against the data folder.
+``OPTIONS`` is the section of the settings schema in config/settings.py.
+``digikoppeling_config`` reads it once when the adapter is built. Relative paths are
+resolved against the data folder.
 """
 
 from __future__ import annotations
@@ -14,36 +13,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from adapters.soap.stuf.model import StufVersion
-from config.settings import Option, Settings
+from config.settings import SCHEMA, Option, Settings
 
 # The StUF envelope may be as large as ingest.max_size. The SOAP envelope and the MIME
 # headers around it add a few kilobytes, so the HTTP body may exceed it by this much.
 ENVELOPE_ALLOWANCE = 64 * 1024
 
-OPTIONS: dict[str, Option] = {
-    "xsd_folder": Option("", str, "folder with the OASIS and W3C XSDs for CPAs and ebMS (cpp-cpa-2_0.xsd, "
-                                  "msg-header-2_0.xsd, envelope.xsd, xmldsig-core-schema.xsd, xml.xsd, xlink.xsd)"),
-    "stuf_xsd_folder": Option("", str, "folder with the VNG StUF-GGk XSD packages (ggk0210 and ggk0310), unpacked"),
-    "hub_oins": Option([], list, "OINs of the hub (20 digits each); the first goes into new CPAs"),
-    "hub_name": Option("GGk", str, "the hub's party name in the CPAs it generates"),
-    "endpoint_url": Option("", str, "public HTTPS URL of the hub's ebMS endpoint, written into new CPAs"),
-    "certificate": Option("", str, "PEM certificate of the hub: TLS client certificate and signing certificate"),
-    "private_key": Option("", str, "PEM private key of that certificate", secret=True),
-    "tls_ca_file": Option("", str, "PEM CA bundle that verifies the organisations' TLS servers; empty: the system's"),
-    "stuf_version": Option("ggk0210", str, "StUF-GGk envelope version for organisations without their own setting",
-                           choices=tuple(version.value for version in StufVersion)),
-    "stuf_zender": Option("IB", str, "zender organisatie in the Fo01s the hub sends"),
-    "http_timeout": Option(30.0, float, "seconds the hub waits for an organisation's server to connect or answer"),
-    "ack_wait_seconds": Option(300, int, "seconds a sent message waits for its asynchronous acknowledgement "
-                                         "before the attempt counts as failed"),
-    "poll_seconds": Option(5.0, float, "pause of the outbound worker when nothing was due"),
-    "batch_size": Option(8, int, "messages the outbound worker sends at the same time"),
-    "host": Option("", str, "address of a separate Digikoppeling listener; empty: the web host"),
-    "port": Option(0, int, "port of a separate TLS listener with client certificates; 0: share the portal port"),
-    "tls_cert": Option("", str, "PEM certificate of the Digikoppeling listener"),
-    "tls_key": Option("", str, "PEM private key of the Digikoppeling listener", secret=True),
-    "client_ca": Option("", str, "PEM bundle of CAs whose client certificates are accepted (PKIoverheid)"),
-}
+# The keys live in the settings schema, the one list of every ggk setting.
+OPTIONS: dict[str, Option] = SCHEMA["digikoppeling"]
 
 
 @dataclass(frozen=True)
