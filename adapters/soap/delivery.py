@@ -12,6 +12,7 @@ at the first attempt, so each resend is the same message.
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import structlog
@@ -27,7 +28,7 @@ from adapters.soap.replies import Signer, derived_uuid
 from adapters.soap.stuf.builder import Bericht, build_envelope, tijdstip
 from adapters.soap.stuf.model import DI01, DU01, Parameters, StufVersion, Stuurgegevens, Systeem
 from core.cpa.generator import GGK_SERVICE
-from core.model import Direction, Message
+from core.model import Channel, Direction, Message
 from core.ports import PayloadStore
 
 log = structlog.get_logger(__name__)
@@ -35,6 +36,7 @@ log = structlog.get_logger(__name__)
 RECEIVING_APPLICATION = "GGk"  # the StUF-GGk specification fixes ontvanger applicatie to "GGk"
 HUB_VERSION = ("0001", "0000")  # applicatieVersie and -Subversie the specification lists for GGKWebservice
 HEADER_READ_LIMIT = 64 * 1024
+INBOUND_REFERENCE_WAIT = 5.0  # seconds; longer means the endpoint stopped between core's commit and its own
 
 
 def action_of(message: Message) -> str:
@@ -88,13 +90,26 @@ class DeliveryBuilder:
         return build_envelope(version, stuurgegevens, parameters, bericht)
 
     def _reference(self, message: Message, item: OutboxItem) -> StufReference:
-        found = self._ebms.reference_of_message(message.id)
+        found = self._inbound_reference(message)
         if found is not None:
             return found
         return self._ebms.add_reference(StufReference(
             organisation=message.sender, referentienummer=str(uuid.uuid4()), direction="out",
             created_at=item.stamped_at, message_id=message.id, ebms_message_id=item.ebms_message_id,
         ))
+
+    def _inbound_reference(self, message: Message) -> StufReference | None:
+        """Return the message's referentienummer; for one that came in over the webservice, wait for it.
+
+        The endpoint stores an envelope's referentienummer just after core accepted the
+        file, so the worker may see the delivery a moment earlier.
+        """
+        deadline = time.monotonic() + (INBOUND_REFERENCE_WAIT if message.channel == Channel.WEBSERVICE else 0)
+        while True:
+            found = self._ebms.reference_of_message(message.id)
+            if found is not None or time.monotonic() >= deadline:
+                return found
+            time.sleep(0.05)
 
     def _cross_reference(self, message: Message, reference: StufReference) -> str:
         """Return the referentienummer of the heenbericht a retour answers."""

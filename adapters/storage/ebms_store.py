@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.soap.ports import (
@@ -229,9 +230,18 @@ class SqlEbmsStore(EbmsStore):
 
 
 def _store_reference(session: Session, reference: StufReference) -> StufReference | None:
-    """Insert the reference; return the stored one when another ebMS message holds the referentienummer."""
-    insert_or_ignore(session, StufReferenceRow, [records.reference_values(reference)],
-                     ["organisation", "referentienummer"])
+    """Insert the reference; return the stored one when another ebMS message holds the referentienummer.
+
+    The outbound worker may have given the core message a referentienummer of its own
+    already (its unique index on ``message_id``); that one is kept and returned.
+    """
+    try:
+        with session.begin_nested():
+            insert_or_ignore(session, StufReferenceRow, [records.reference_values(reference)],
+                             ["organisation", "referentienummer"])
+    except IntegrityError:
+        row = session.scalars(select(StufReferenceRow).where(StufReferenceRow.message_id == reference.message_id)).first()
+        return records.reference(row)
     row = session.scalars(select(StufReferenceRow).where(
         StufReferenceRow.organisation == reference.organisation,
         StufReferenceRow.referentienummer == reference.referentienummer,

@@ -231,3 +231,14 @@ def test_stuf_version_override(store):
 
     store.set_stuf_version("0384", None, T0, "operator@-/cli")
     assert store.stuf_version("0384") is None
+
+
+def test_finish_keeps_reference_the_worker_gave_the_message(store):
+    generated = store.add_reference(reference("ref-out", None, message_id="msg-1", direction="out"))
+
+    taken = store.finish_inbound(inbound(), Finish("cpa-1", "m1@peer", T0, core_message_id="msg-1",
+                                                   reference=reference(message_id="msg-1")))
+
+    assert taken == generated
+    assert store.reference_of_message("msg-1").referentienummer == "ref-out"
+    assert store.find_inbound("cpa-1", "m1@peer").state == InboundState.PROCESSED
