@@ -74,6 +74,9 @@ def di01(payload: bytes | None = None, referentienummer: str | None = None, **ch
     return envelope
 
 
+ENTITY_BOMB = (b'<!DOCTYPE e [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+               b'<!ENTITY x "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>')
+
 CASES = {
     "xsd": (lambda: di01(applicatieVersie="4"), "StUF055"),
     "uuid-v1": (lambda: di01(referentienummer="9c0f7b90-5c69-11e5-a837-0800200c9a66"), "IB009"),
@@ -92,6 +95,9 @@ CASES = {
     "too-large": (lambda: di01(b"<x>" + b"a" * 320_000 + b"</x>"), "IB007"),
     "envelope-xxe": (lambda: di01().replace(b"?>", b'?><!DOCTYPE e [<!ENTITY x SYSTEM "file:///etc/passwd">]>', 1),
                      "StUF055"),
+    "envelope-entity-bomb": (lambda: di01().replace(b"?>", b"?>" + ENTITY_BOMB, 1), "StUF055"),
+    "file-entity-bomb": (lambda: di01(files.wmo301().replace(b"?>", b"?>" + ENTITY_BOMB, 1)
+                                      .replace(b"<iwmo:Voornamen>Tim", b"<iwmo:Voornamen>&x;", 1)), "GGK003"),
 }
 
 
