@@ -21,11 +21,11 @@ from typing import BinaryIO, Iterator
 
 from lxml import etree
 
+from core.bsn import is_valid_bsn
 from core.errors import Rejected
 from core.xmlread import hardened_options
 from plugins.pgb import codes
 
-ELFPROEF_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 
 
 @dataclass(frozen=True)
@@ -71,15 +71,8 @@ def check_record(record: etree._Element, label: str, rules: RecordRules) -> Reje
 
 
 def passes_elfproef(bsn: str) -> bool:
-    """Return whether a BSN passes the elfproef.
-
-    The digits weighted 9, 8, ..., 2 and the last one -1 must add up to a multiple of 11.
-    ``000000000`` adds up to 0 but is rejected all the same.
-    """
-    if len(bsn) != 9 or not (bsn.isascii() and bsn.isdigit()) or bsn == "000000000":
-        return False
-    total = sum(int(digit) * weight for digit, weight in zip(bsn, ELFPROEF_WEIGHTS))
-    return total % 11 == 0
+    """Return whether a BSN passes the elfproef (``000000000`` does not)."""
+    return is_valid_bsn(bsn)
 
 
 def signed_cents(amount: etree._Element) -> int:
