@@ -7,7 +7,7 @@
                       -> duplicate? -> link retour to heen
       one commit for the batch (group commit), then the outcomes, then the observers
 
-No outcome says "accepted" before the commit that holds its rows and bytes has returned.
+No outcome reports "accepted" before the commit that stores its rows and bytes has returned.
 """
 
 from __future__ import annotations

@@ -214,7 +214,7 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def find_heen(self, link_key: str) -> Message | None:
-        """Return the accepted heenbericht with this link key, if the hub holds one."""
+        """Return the accepted heenbericht with this link key, if the hub has stored one."""
 
     @abc.abstractmethod
     def find_by_source_ref(self, source_ref: str) -> Message | None:

@@ -78,7 +78,7 @@ PROLOG_TERMINATORS = ((b"<?", b"?>"), (b"<!--", b"-->"))
 def _read_prolog(head: bytes, stream: BinaryIO) -> bytes:
     """Walk the prolog (declaration, comments, processing instructions) up to the root element.
 
-    Refuse a DOCTYPE wherever it stands in the prolog, reading on as long as a comment or
+    Reject a DOCTYPE anywhere in the prolog, reading on as long as a comment or
     instruction is open. Return every byte read so far, for the parser.
     """
     position = 0

@@ -36,7 +36,7 @@ def register(cli: click.Group) -> None:
 @json_option
 @pass_context
 def demo(context: CliContext, keep: Path | None, schemas: Path | None, as_json: bool) -> None:
-    """Run a demo hub: a JW301 handed in, delivered, answered with a JW302, traced."""
+    """Run a demo hub: a JW301 is handed in and delivered, a JW302 retour follows, and both are traced."""
     data_dir = keep or Path(tempfile.mkdtemp(prefix="ggk-demo-"))
     _refuse_real_hub(data_dir)
     container = _prepare_hub(data_dir, header_only=schemas is None)
@@ -106,7 +106,7 @@ def _prepare_hub(data_dir: Path, header_only: bool):
 
 
 def _release_folders(path: Path) -> list[Path]:
-    """Return ``path`` itself, or each folder below it that directly holds .xsd files."""
+    """Return ``path`` itself, or each folder below it that directly contains .xsd files."""
     if path.is_file() or any(p.suffix.lower() == ".xsd" for p in path.iterdir()):
         return [path]
     return sorted({p.parent for p in path.rglob("*.xsd")})
