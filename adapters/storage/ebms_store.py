@@ -163,6 +163,10 @@ class SqlEbmsStore(EbmsStore):
             row.first_sent_at = row.first_sent_at or at
             row.last_sent_at = at
             row.last_error = error
+            if row.kind in LEASED_KINDS and row.lease_owner is None:
+                # queue_again released the claim while this send was under way: send once more.
+                session.flush()
+                return records.outbox(row)
             row.state = state.value
             row.due_at = due_at
             row.lease_owner = None

@@ -16,14 +16,12 @@ from pathlib import Path
 
 import falcon
 
-from adapters.soap.config import OPTIONS
 from adapters.soap.wiring import (
     Digikoppeling, OutboundThread, add_digikoppeling_routes, digikoppeling_for, start_outbound_worker,
 )
 from adapters.storage import create_engine_for, migrate
 from adapters.web.config import ListenerConfig
 from adapters.web.server import HubServer
-from config import settings as settings_module
 from config.container import build_container
 from config.settings import load_settings
 from core.cpa.generator import CpaRequest, PartySpec, Profile, Reliability, generate_cpa
@@ -46,14 +44,6 @@ LOOPBACK = "127.0.0.1"
 
 # Short reliable-messaging values, so that retries happen within a test.
 FAST = Reliability(retries=2, retry_interval=timedelta(seconds=1), persist_duration=timedelta(seconds=30))
-
-
-def add_digikoppeling_settings(monkeypatch) -> None:
-    """Put the adapter's keys into the settings schema where config/settings.py lacks them."""
-    section = settings_module.SCHEMA.setdefault("digikoppeling", {})
-    for key, option in OPTIONS.items():
-        if key not in section:
-            monkeypatch.setitem(section, key, option)
 
 
 @dataclass
@@ -110,13 +100,11 @@ class HubUnderTest:
         self.server.stop()
 
 
-def start_hub(data_dir: Path, database_url: str, pki: Pki, monkeypatch, max_size: int | None = None,
-              **digikoppeling) -> HubUnderTest:
+def start_hub(data_dir: Path, database_url: str, pki: Pki, max_size: int | None = None, **digikoppeling) -> HubUnderTest:
     """Migrate the database, wire the container from settings and serve the endpoint on loopback.
 
     ``digikoppeling`` overrides settings of the [digikoppeling] section; ``max_size`` sets ingest.max_size.
     """
-    add_digikoppeling_settings(monkeypatch)
     reference = require_digikoppeling()
     hub_key, hub_certificate = pki.paths("hub")
     values = {

@@ -30,9 +30,9 @@ EBXML = '"ebXML"'
 
 
 @pytest.fixture
-def hub(tmp_path, database_url, monkeypatch):
+def hub(tmp_path, database_url):
     pki = make_pki(tmp_path / "pki")
-    hub = start_hub(tmp_path / "hub", database_url, pki, monkeypatch)
+    hub = start_hub(tmp_path / "hub", database_url, pki)
     import_istandaarden(hub)
     add_parties(hub)
     yield hub
@@ -288,8 +288,8 @@ def test_doctype_in_soap_envelope_is_refused_unread(hub, gemeente, tmp_path, bom
 
 
 @pytest.fixture
-def small_hub(tmp_path, sqlite_url, monkeypatch):
-    hub = start_hub(tmp_path / "hub", sqlite_url, make_pki(tmp_path / "pki"), monkeypatch, max_size=100_000)
+def small_hub(tmp_path, sqlite_url):
+    hub = start_hub(tmp_path / "hub", sqlite_url, make_pki(tmp_path / "pki"), max_size=100_000)
     add_parties(hub)
     yield hub
     hub.stop()

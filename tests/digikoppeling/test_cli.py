@@ -11,7 +11,6 @@ from adapters.cli import commands_cpa
 from adapters.cli.main import _register_commands, cli
 from tests.cpa.certificates import TestCa
 from tests.cpa.reference import cpa_path, require_digikoppeling
-from tests.digikoppeling.support import add_digikoppeling_settings
 
 HUB_OIN = "00000000000000000001"  # the second party of every reference CPA
 PARTY_OIN = "00000000000000000000"
@@ -46,7 +45,6 @@ def identities(tmp_path_factory):
 @pytest.fixture(params=["sqlite", "postgresql"])
 def ggk(request, tmp_path, monkeypatch, identities):
     """Return a function running ``ggk ARGS...`` on a fresh data folder whose hub has HUB_OIN."""
-    add_digikoppeling_settings(monkeypatch)
     hub_key, hub_certificate, _ = identities
     environ = {
         "GGK_DATA_DIR": str(tmp_path / "hub"),

@@ -197,6 +197,19 @@ def test_queue_again_makes_sent_signal_due(store):
     assert claimed[0].sends == 1
 
 
+def test_queue_again_during_send_keeps_item_due(store):
+    item = signal()
+    store.queue_again(item, T0)
+    store.claim_outbox("w1", T0, 60, 10)
+
+    store.queue_again(dataclasses.replace(item, id=str(uuid.uuid4())), T0 + timedelta(seconds=1))
+    sent = store.record_send(item.id, T0 + timedelta(seconds=2), None, OutboxState.DONE, None)
+
+    assert sent.state == OutboxState.PENDING
+    assert sent.sends == 1
+    assert [i.id for i in store.claim_outbox("w2", T0 + timedelta(seconds=3), 60, 10)] == [item.id]
+
+
 def test_delivery_item_is_inserted_once(store):
     item = OutboxItem(id="delivery-1", kind=OutboxKind.DELIVERY, organisation="42420001", created_at=T0,
                       message_id="msg-1", ebms_message_id="e1@hub", conversation_id="c1", stamped_at=T0)

@@ -27,9 +27,9 @@ from tests.soap.stuf_reference import stuf_schemas
 
 
 @pytest.fixture
-def hub(tmp_path, database_url, monkeypatch):
+def hub(tmp_path, database_url):
     pki = make_pki(tmp_path / "pki")
-    hub = start_hub(tmp_path / "hub", database_url, pki, monkeypatch)
+    hub = start_hub(tmp_path / "hub", database_url, pki)
     import_istandaarden(hub)
     add_parties(hub)
     hub.start_worker()

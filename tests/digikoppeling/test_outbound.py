@@ -33,8 +33,8 @@ GEMEENTE_PORTAL = Principal.organisation_software(GEMEENTE, Channel.PORTAL)
 
 
 @pytest.fixture
-def hub(tmp_path, database_url, monkeypatch):
-    hub = start_hub(tmp_path / "hub", database_url, make_pki(tmp_path / "pki"), monkeypatch, http_timeout=1.0,
+def hub(tmp_path, database_url):
+    hub = start_hub(tmp_path / "hub", database_url, make_pki(tmp_path / "pki"), http_timeout=1.0,
                     ack_wait_seconds=1, batch_size=2)
     import_istandaarden(hub)
     add_parties(hub)

@@ -29,11 +29,11 @@ EBXML = {"SOAPAction": '"ebXML"'}
 
 
 @pytest.fixture
-def hub(tmp_path, database_url, monkeypatch):
+def hub(tmp_path, database_url):
     pki = make_pki(tmp_path / "pki")
     logius = pki.ca.issue("Logius", LOGIUS_OIN, hosts=("127.0.0.1",))
     logius.write(pki.folder, "logius")
-    hub = start_hub(tmp_path / "hub", database_url, pki, monkeypatch, hub_oins=[OVERHEID_OIN])
+    hub = start_hub(tmp_path / "hub", database_url, pki, hub_oins=[OVERHEID_OIN])
     hub.store.add_organisation(Organisation("LOGIUS", OrgKind.KETENPARTNER, "Logius",
                                             [Enrolment("wmo", Channel.WEBSERVICE)], oin=LOGIUS_OIN))
     hub.parts.cpas.import_cpa(OPERATOR, "LOGIUS", cpa_path(SYNC_CPA).read_bytes())

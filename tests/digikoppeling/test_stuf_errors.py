@@ -22,8 +22,8 @@ from tests.soap.stuf_reference import stuf_schemas
 
 
 @pytest.fixture
-def hub(tmp_path, database_url, monkeypatch):
-    hub = start_hub(tmp_path / "hub", database_url, make_pki(tmp_path / "pki"), monkeypatch, max_size=400_000)
+def hub(tmp_path, database_url):
+    hub = start_hub(tmp_path / "hub", database_url, make_pki(tmp_path / "pki"), max_size=400_000)
     import_istandaarden(hub)
     add_parties(hub)
     hub.store.add_organisation(Organisation("0599", OrgKind.GEMEENTE, "Rotterdam", [Enrolment("wmo", Channel.PORTAL)]))

@@ -11,15 +11,10 @@ from pathlib import Path
 
 
 def run_passes(data_dir: str, flags: dict, passes: int, pause: float) -> None:
-    from adapters.soap.config import OPTIONS
     from adapters.soap.wiring import build_digikoppeling
-    from config import settings as settings_module
     from config.container import build_container
     from config.settings import load_settings
 
-    section = settings_module.SCHEMA.setdefault("digikoppeling", {})
-    for key, option in OPTIONS.items():
-        section.setdefault(key, option)
     parsed = {tuple(key.split(".", 1)): value for key, value in flags.items()}
     worker = build_digikoppeling(build_container(load_settings(Path(data_dir), flags=parsed, environ={}))).worker
     for _ in range(passes):
