@@ -99,7 +99,15 @@ def _identity(settings: Settings, engine, store, known_services: set[str], clock
                     IdentitySettings.from_section(section), _mailer(settings))
 
 
+def _digikoppeling(container):
+    """Return the Digikoppeling adapter's parts (CPA use cases, endpoint, outbound worker)."""
+    from adapters.soap.wiring import build_digikoppeling
+
+    return build_digikoppeling(container)
+
+
 class Container(containers.DeclarativeContainer):
+    __self__ = providers.Self()
     settings = providers.Dependency(instance_of=Settings)
 
     clock = providers.Singleton(SystemClock)
@@ -128,6 +136,7 @@ class Container(containers.DeclarativeContainer):
     freezes = providers.Singleton(FreezeService, store, plugins, clock)
     mailbox = providers.Singleton(MailboxService, store, payloads, clock, audit=identity.provided.audit)
     file_drop = providers.Singleton(_file_drop, settings, ingest, store, payloads, clock)
+    digikoppeling = providers.Singleton(_digikoppeling, __self__)
 
 
 def build_container(settings: Settings) -> Container:

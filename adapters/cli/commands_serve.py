@@ -39,11 +39,19 @@ def serve(context: CliContext, host: str | None, port: int | None, threads: int 
     container = context.container
     app = create_app(container, settings, **identity_wiring(container))
     server = HubServer.from_config(app, web_config(settings))
+    worker = None
+    if settings.get("adapters", "digikoppeling"):
+        from adapters.soap.wiring import start_outbound_worker
+
+        worker = start_outbound_worker(container)
     try:
         server.serve_until_signal()
     except (ListenerError, OSError) as error:
         click.echo(f"ggk: cannot start the server: {error}", err=True)
         sys.exit(1)
+    finally:
+        if worker is not None:
+            worker.stop()
 
 
 def identity_wiring(container) -> dict:

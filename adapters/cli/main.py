@@ -32,9 +32,9 @@ def cli(ctx: click.Context, data_dir: str | None, config_file: str | None) -> No
 
 
 def _register_commands() -> None:
-    from adapters.cli import commands_hub, commands_messages, commands_ops, commands_serve, commands_users, demo
+    from adapters.cli import commands_cpa, commands_hub, commands_messages, commands_ops, commands_serve, commands_users, demo
 
-    for module in (commands_hub, commands_messages, commands_ops, commands_serve, commands_users, demo):
+    for module in (commands_cpa, commands_hub, commands_messages, commands_ops, commands_serve, commands_users, demo):
         module.register(cli)
 
 
